@@ -1,0 +1,70 @@
+# Consilio — the README's commands. `make dev` runs the platform, `make test` checks it.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON_SYSTEM ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+TOOLS := .tools
+export PATH := $(CURDIR)/$(TOOLS)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
+export REFLEX_USE_SYSTEM_BUN := 1
+export NPM_CONFIG_REGISTRY ?= $(shell npm config get registry 2>/dev/null || echo https://registry.npmjs.org/)
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: help dev install migrate seed test lint typecheck unit e2e loadtest system-packages clean
+
+help:
+	@echo "make dev       install what is missing and run Consilio at http://localhost:3000"
+	@echo "make test      lint, type check, unit + integration tests (PostgreSQL, Redis, SMTP), e2e (Chromium)"
+	@echo "make loadtest  Locust login + browse against a locally started app (prints a summary)"
+
+# --- installation (stamps make a second run fast) ---------------------------------------
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON_SYSTEM) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# Reflex needs bun or Node >= 22; both come from the npm registry into a project folder.
+$(TOOLS)/.installed:
+	command -v npm >/dev/null || { echo "npm is missing: install Node.js (Debian: apt-get install nodejs npm)"; exit 1; }
+	mkdir -p $(TOOLS)
+	npm install --prefix $(TOOLS) --no-audit --no-fund --silent bun@1 node@22
+	touch $@
+
+install: $(VENV)/.installed $(TOOLS)/.installed
+
+migrate: $(VENV)/.installed
+	$(PY) -m app.manage migrate
+
+seed: migrate
+	$(PY) -m app.manage seed
+
+dev: install seed
+	@$(PY) -m app.manage logins
+	$(VENV)/bin/honcho start -f Procfile
+
+# --- tests ----------------------------------------------------------------------------------
+system-packages:
+	@bash tools/ensure-system-packages.sh
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(VENV)/.installed
+	$(VENV)/bin/mypy app workers state components
+
+unit: $(VENV)/.installed system-packages
+	$(VENV)/bin/pytest -q tests
+
+e2e: install system-packages
+	$(VENV)/bin/pytest -q e2e -p no:cacheprovider
+
+test: lint typecheck unit e2e
+
+loadtest: install
+	$(PY) -m loadtests.run
+
+clean:
+	rm -rf .web .states data/consilio.db artifacts

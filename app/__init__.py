@@ -1,0 +1,1 @@
+"""Consilio: the Reflex app package and the domain."""

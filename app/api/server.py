@@ -1,0 +1,16 @@
+"""The FastAPI app mounted in front of Reflex's backend (api_transformer)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from app.api import health
+
+
+def build_api() -> FastAPI:
+    """Create the REST API application."""
+    api = FastAPI(
+        title="Consilio API", version="0.1.0", docs_url="/api/docs", openapi_url="/api/openapi.json"
+    )
+    api.include_router(health.router)
+    return api

@@ -1,0 +1,81 @@
+"""Builds the Reflex app: pages (each under / and /t/[tenant]), the REST API, start-up tasks."""
+
+from __future__ import annotations
+
+import logging
+
+import reflex as rx
+
+from app import lifecycle, routes
+from app.api.server import build_api
+from app.pages import (
+    account,
+    admin_audit,
+    admin_branding,
+    admin_jobs,
+    admin_mail,
+    admin_teams,
+    admin_users,
+    dashboards,
+    landing,
+    login,
+    password_pages,
+    platform_tenants,
+    second_factor,
+)
+from app.pages.layout import forbidden_view, on_load, page
+from app.settings import get_settings
+
+logging.basicConfig(level=get_settings().log_level, format="%(levelname)s %(name)s: %(message)s")
+
+PAGES = [
+    (routes.LANDING, landing.landing, landing.ON_LOAD, "title"),
+    (routes.LOGIN, login.login, login.ON_LOAD, "login.title"),
+    (routes.SECOND_FACTOR, second_factor.second_factor, second_factor.ON_LOAD, "login.code_title"),
+    (
+        routes.FORGOT_PASSWORD,
+        password_pages.forgot_password,
+        password_pages.FORGOT_ON_LOAD,
+        "forgot.title",
+    ),
+    (
+        routes.RESET_PASSWORD,
+        password_pages.reset_password,
+        password_pages.LINK_ON_LOAD,
+        "reset.title",
+    ),
+    (routes.ACTIVATE, password_pages.activate, password_pages.LINK_ON_LOAD, "activate.title"),
+    (routes.HOME, dashboards.home, dashboards.HOME_ON_LOAD, "nav.home"),
+    (routes.ADVISOR, dashboards.advisor_dashboard, dashboards.ADVISOR_ON_LOAD, "nav.dashboard"),
+    (routes.CUSTOMER, dashboards.customer_home, dashboards.CUSTOMER_ON_LOAD, "nav.home"),
+    (routes.ACCOUNT, account.account, account.ON_LOAD, "account.title"),
+    (routes.ADMIN_USERS, admin_users.admin_users, admin_users.ON_LOAD, "users.title"),
+    (routes.ADMIN_TEAMS, admin_teams.admin_teams, admin_teams.ON_LOAD, "teams.title"),
+    (
+        routes.ADMIN_BRANDING,
+        admin_branding.admin_branding,
+        admin_branding.ON_LOAD,
+        "branding.title",
+    ),
+    (routes.ADMIN_MAIL, admin_mail.admin_mail, admin_mail.ON_LOAD, "mail.title"),
+    (routes.ADMIN_AUDIT, admin_audit.admin_audit, admin_audit.ON_LOAD, "audit.title"),
+    (routes.ADMIN_JOBS, admin_jobs.admin_jobs, admin_jobs.ON_LOAD, "jobs.title"),
+    (
+        routes.PLATFORM_TENANTS,
+        platform_tenants.platform_tenants,
+        platform_tenants.ON_LOAD,
+        "tenants.title",
+    ),
+    (routes.FORBIDDEN, lambda: page(forbidden_view()), on_load(None), "forbidden.title"),
+]
+
+app = rx.App(
+    theme=rx.theme(appearance="light", accent_color="indigo", radius="medium", scaling="100%"),
+    stylesheets=["/styles.css"],
+    api_transformer=build_api(),
+)
+app.register_lifespan_task(lifecycle.run_background_services)
+
+for path, component, load, _title_key in PAGES:
+    for route in (path, routes.tenant_route(path)):
+        app.add_page(component, route=route, on_load=load, title="Consilio")

@@ -1,0 +1,36 @@
+"""Start-up work of the web process: in-process worker (dev) and recovery of pending mail."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from app.services import mail
+from app.services.db import unit_of_work
+from workers import broker
+
+logger = logging.getLogger(__name__)
+
+
+def recover_pending_mail() -> int:
+    """Enqueue every stored, undelivered mail again (delivery is idempotent)."""
+    with unit_of_work() as session:
+        ids = mail.pending_mail_ids(session)
+    for mail_id in ids:
+        broker.enqueue("deliver_mail", mail_id)
+    if ids:
+        logger.info("re-enqueued %d pending mails", len(ids))
+    return len(ids)
+
+
+async def run_background_services() -> None:
+    """Reflex lifespan task: run jobs in-process when there is no Redis, until shutdown."""
+    import workers.actors  # noqa: F401  (registers the actors on the broker)
+
+    broker.start_in_process_worker()
+    try:
+        await asyncio.to_thread(recover_pending_mail)
+        while True:
+            await asyncio.sleep(3600)
+    finally:
+        broker.stop_in_process_worker()

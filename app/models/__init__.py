@@ -1,0 +1,28 @@
+"""All tables, re-exported so `from app.models import User` works and metadata is complete."""
+
+from app.models.audit import AuditChainHead, AuditEvent
+from app.models.auth import ActionToken, LoginThrottle, TokenPurpose, UserSession
+from app.models.job import JobFailure
+from app.models.mail import MailStatus, MailTemplate, OutboundMail
+from app.models.tenant import LANGUAGES, MODULES, Tenant
+from app.models.user import Role, Team, User, UserStatus
+
+__all__ = [
+    "LANGUAGES",
+    "MODULES",
+    "ActionToken",
+    "AuditChainHead",
+    "AuditEvent",
+    "JobFailure",
+    "LoginThrottle",
+    "MailStatus",
+    "MailTemplate",
+    "OutboundMail",
+    "Role",
+    "Team",
+    "Tenant",
+    "TokenPurpose",
+    "User",
+    "UserSession",
+    "UserStatus",
+]

@@ -1,0 +1,39 @@
+"""Tenants: the insurers, banks and broker firms Consilio is sold to."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import Field, SQLModel
+
+from app.i18n import LANGUAGES
+from app.models.base import created_at_field, json_field
+
+MODULES = ("booking", "meetings", "recording", "whiteboard", "cobrowse", "esignature", "portal")
+
+
+class Tenant(SQLModel, table=True):
+    """One white-labelled customer of the platform."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(index=True, unique=True, max_length=40)
+    name: str = Field(max_length=120)
+    domains: list[str] = json_field()
+    logo_url: str | None = Field(default=None, max_length=500)
+    favicon_url: str | None = Field(default=None, max_length=500)
+    primary_color: str = Field(default="#1f4e8c", max_length=7)
+    accent_color: str = Field(default="#e07a1f", max_length=7)
+    languages: list[str] = json_field(lambda: list(LANGUAGES))
+    default_language: str = Field(default="de", max_length=5)
+    modules: list[str] = json_field(lambda: ["booking", "meetings"])
+    password_min_length: int = Field(default=12)
+    privacy_url: str | None = Field(default=None, max_length=500)
+    imprint_url: str | None = Field(default=None, max_length=500)
+    terms_url: str | None = Field(default=None, max_length=500)
+    mail_from: str | None = Field(default=None, max_length=200)
+    smtp_host: str | None = Field(default=None, max_length=200)
+    smtp_port: int | None = Field(default=None)
+    smtp_username: str | None = Field(default=None, max_length=200)
+    smtp_password_encrypted: str | None = Field(default=None, max_length=1000)
+    active: bool = Field(default=True)
+    created_at: dt.datetime = created_at_field()

@@ -1,0 +1,1 @@
+"""One module per route: functions returning component trees, no logic."""

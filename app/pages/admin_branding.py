@@ -1,0 +1,212 @@
+"""Admin: the tenant's branding, languages, modules, password policy, links and SMTP."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.i18n import LANGUAGE_NAMES, LANGUAGES
+from app.models import MODULES
+from app.pages.layout import on_load, protected, title
+from components.feedback import error_callout, notice_callout
+from components.forms import field, form_card, submit_button
+from state.admin_branding import BrandingState
+from state.locale import t
+
+
+def _checkboxes(
+    codes: tuple[str, ...],
+    labels: dict[str, rx.Var[str] | str],
+    chosen: rx.Var[list[str]],
+    on_change: object,
+) -> rx.Component:
+    return rx.flex(
+        *[
+            rx.checkbox(
+                labels[code],
+                checked=chosen.contains(code),
+                on_change=lambda on, c=code: on_change(c, on),
+            )  # type: ignore[operator]
+            for code in codes
+        ],
+        wrap="wrap",
+        spacing="4",
+    )
+
+
+def admin_branding() -> rx.Component:
+    """The settings form; saving changes the look of every page at once."""
+    v = BrandingState.values
+    look = rx.grid(
+        field(
+            t("branding.tenant_name"), "name", required=True, default_value=v["name"], key=v["name"]
+        ),
+        field(
+            t("branding.logo_url"),
+            "logo_url",
+            type="url",
+            default_value=v["logo_url"],
+            key=v["logo_url"],
+        ),
+        field(
+            t("branding.favicon_url"),
+            "favicon_url",
+            type="url",
+            default_value=v["favicon_url"],
+            key=v["favicon_url"],
+        ),
+        field(
+            t("branding.primary"),
+            "primary_color",
+            type="color",
+            default_value=v["primary_color"],
+            key=v["primary_color"],
+        ),
+        field(
+            t("branding.accent"),
+            "accent_color",
+            type="color",
+            default_value=v["accent_color"],
+            key=v["accent_color"],
+        ),
+        field(
+            t("branding.min_length"),
+            "password_min_length",
+            type="number",
+            default_value=v["password_min_length"],
+            key=v["password_min_length"],
+            min="8",
+            max="128",
+        ),
+        columns=rx.breakpoints(initial="1", md="3"),
+        spacing="3",
+        width="100%",
+    )
+    links = rx.grid(
+        field(
+            t("branding.privacy"),
+            "privacy_url",
+            type="url",
+            default_value=v["privacy_url"],
+            key=v["privacy_url"],
+        ),
+        field(
+            t("branding.imprint"),
+            "imprint_url",
+            type="url",
+            default_value=v["imprint_url"],
+            key=v["imprint_url"],
+        ),
+        field(
+            t("branding.terms"),
+            "terms_url",
+            type="url",
+            default_value=v["terms_url"],
+            key=v["terms_url"],
+        ),
+        field(
+            t("branding.domains"),
+            "domains",
+            default_value=v["domains"],
+            key=v["domains"],
+            help_text=t("branding.domains_help"),
+        ),
+        field(
+            t("branding.mail_from"), "mail_from", default_value=v["mail_from"], key=v["mail_from"]
+        ),
+        columns=rx.breakpoints(initial="1", md="3"),
+        spacing="3",
+        width="100%",
+    )
+    default_language = rx.vstack(
+        rx.el.label(
+            t("branding.default_language"),
+            html_for="field-default_language",
+            style={"fontWeight": "500", "fontSize": "0.9em"},
+        ),
+        rx.el.select(
+            *[rx.el.option(LANGUAGE_NAMES[code], value=code) for code in LANGUAGES],
+            id="field-default_language",
+            name="default_language",
+            default_value=v["default_language"],
+            key=v["default_language"],
+            style={
+                "padding": "0.5em",
+                "borderRadius": "6px",
+                "border": "1px solid var(--gray-7)",
+                "background": "var(--color-surface)",
+                "maxWidth": "240px",
+            },
+        ),
+        spacing="1",
+    )
+    return protected(
+        title("branding.title"),
+        rx.vstack(
+            error_callout(BrandingState.error),
+            notice_callout(BrandingState.notice),
+            form_card(
+                t("branding.look"),
+                look,
+                rx.heading(t("branding.languages"), size="3", as_="h3"),
+                _checkboxes(
+                    LANGUAGES,
+                    dict(LANGUAGE_NAMES),
+                    BrandingState.languages,
+                    BrandingState.toggle_language,
+                ),
+                default_language,
+                rx.heading(t("branding.modules"), size="3", as_="h3"),
+                _checkboxes(
+                    MODULES,
+                    {m: t(f"module.{m}") for m in MODULES},
+                    BrandingState.modules,
+                    BrandingState.toggle_module,
+                ),
+                rx.heading(t("branding.links"), size="3", as_="h3"),
+                links,
+                rx.box(submit_button(t("common.save"), id="branding-save")),
+                on_submit=BrandingState.save,
+            ),
+            form_card(
+                t("branding.smtp_title"),
+                rx.grid(
+                    field(
+                        t("branding.smtp_host"),
+                        "smtp_host",
+                        default_value=BrandingState.smtp_host,
+                        key=BrandingState.smtp_host,
+                    ),
+                    field(
+                        t("branding.smtp_port"),
+                        "smtp_port",
+                        type="number",
+                        default_value=BrandingState.smtp_port,
+                        key=BrandingState.smtp_port,
+                    ),
+                    field(
+                        t("branding.smtp_user"),
+                        "smtp_username",
+                        default_value=BrandingState.smtp_username,
+                        key=BrandingState.smtp_username,
+                    ),
+                    field(
+                        t("branding.smtp_password"),
+                        "smtp_password",
+                        type="password",
+                        autocomplete="new-password",
+                        help_text=t("branding.smtp_password_keep"),
+                    ),
+                    columns=rx.breakpoints(initial="1", md="2"),
+                    spacing="3",
+                    width="100%",
+                ),
+                rx.box(submit_button(t("common.save"))),
+                on_submit=BrandingState.save_smtp,
+            ),
+            spacing="4",
+            width="100%",
+        ),
+    )
+
+
+ON_LOAD = on_load("admin", BrandingState.load)

@@ -1,0 +1,186 @@
+"""Admin: sent mail / dev outbox and the template editor with preview."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.i18n import LANGUAGES
+from app.pages.layout import on_load, protected, title
+from app.services.mail import TEMPLATE_KEYS
+from components.feedback import error_callout, notice_callout
+from components.forms import card, field, text_area_field
+from state.admin_mail import AdminMailState
+from state.locale import t
+
+
+def _outbox() -> rx.Component:
+    return card(
+        t("mail.outbox_title"),
+        rx.text(t("mail.outbox_help"), size="2", color_scheme="gray"),
+        rx.box(
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(
+                        rx.table.column_header_cell(t("mail.created")),
+                        rx.table.column_header_cell(t("mail.to")),
+                        rx.table.column_header_cell(t("mail.subject")),
+                        rx.table.column_header_cell(t("common.status")),
+                        rx.table.column_header_cell(""),
+                    )
+                ),
+                rx.table.body(
+                    rx.foreach(
+                        AdminMailState.mails,
+                        lambda m: rx.table.row(
+                            rx.table.cell(m["created"]),
+                            rx.table.cell(m["to"]),
+                            rx.table.cell(m["subject"]),
+                            rx.table.cell(rx.badge(m["status_label"], title=m["error"])),
+                            rx.table.cell(
+                                rx.button(
+                                    t("mail.open"),
+                                    size="1",
+                                    variant="soft",
+                                    on_click=AdminMailState.open_mail(m["id"]),
+                                )
+                            ),
+                        ),
+                    )
+                ),
+                id="outbox-table",
+                width="100%",
+            ),
+            overflow_x="auto",
+            width="100%",
+        ),
+        rx.cond(AdminMailState.mails.length() == 0, rx.text(t("mail.empty"), color_scheme="gray")),
+        rx.cond(
+            AdminMailState.opened_html != "",
+            rx.vstack(
+                rx.hstack(
+                    rx.heading(AdminMailState.opened_subject, size="3"),
+                    rx.spacer(),
+                    rx.icon_button(
+                        rx.icon("x"),
+                        variant="ghost",
+                        on_click=AdminMailState.close_mail,
+                        aria_label=t("common.cancel"),
+                    ),
+                ),
+                rx.el.iframe(
+                    src_doc=AdminMailState.opened_html,
+                    title=AdminMailState.opened_subject,
+                    sandbox="",
+                    id="opened-mail",
+                    style={"width": "100%", "height": "420px", "border": "1px solid var(--gray-6)"},
+                ),
+                width="100%",
+            ),
+        ),
+    )
+
+
+def _editor() -> rx.Component:
+    key = (
+        AdminMailState.template_key
+        + AdminMailState.template_locale
+        + AdminMailState.revision.to_string()
+    )
+    return card(
+        t("mail.templates_title"),
+        rx.hstack(
+            rx.select.root(
+                rx.select.trigger(aria_label=t("mail.template")),
+                rx.select.content(
+                    *[rx.select.item(t(f"mail.key.{k}"), value=k) for k in TEMPLATE_KEYS]
+                ),
+                value=AdminMailState.template_key,
+                on_change=AdminMailState.choose_template,
+            ),
+            rx.select.root(
+                rx.select.trigger(aria_label=t("common.language")),
+                rx.select.content(
+                    *[rx.select.item(code.upper(), value=code) for code in LANGUAGES]
+                ),
+                value=AdminMailState.template_locale,
+                on_change=AdminMailState.choose_locale,
+            ),
+            rx.badge(rx.cond(AdminMailState.customised, t("mail.customised"), t("mail.default"))),
+            wrap="wrap",
+        ),
+        rx.grid(
+            rx.vstack(
+                field(
+                    t("mail.subject"),
+                    "subject",
+                    default_value=AdminMailState.subject,
+                    key=key,
+                    on_blur=lambda value: AdminMailState.edit_draft("subject", value),
+                ),
+                text_area_field(
+                    t("mail.body_html"),
+                    "body_html",
+                    default_value=AdminMailState.body_html,
+                    key=key,
+                    rows="10",
+                    on_blur=lambda value: AdminMailState.edit_draft("body_html", value),
+                ),
+                text_area_field(
+                    t("mail.body_text"),
+                    "body_text",
+                    default_value=AdminMailState.body_text,
+                    key=key,
+                    rows="8",
+                    on_blur=lambda value: AdminMailState.edit_draft("body_text", value),
+                ),
+                rx.hstack(
+                    rx.button(t("mail.preview"), variant="soft", on_click=AdminMailState.preview),
+                    rx.button(
+                        t("mail.save_template"),
+                        on_click=AdminMailState.save,
+                        style={"background": "var(--brand)"},
+                    ),
+                    rx.button(
+                        t("mail.reset_template"),
+                        variant="soft",
+                        color_scheme="gray",
+                        on_click=AdminMailState.restore_default,
+                    ),
+                    wrap="wrap",
+                ),
+                spacing="3",
+                align="stretch",
+            ),
+            rx.vstack(
+                rx.heading(AdminMailState.preview_subject, size="3"),
+                rx.el.iframe(
+                    src_doc=AdminMailState.preview_html,
+                    title=t("mail.preview"),
+                    sandbox="",
+                    style={"width": "100%", "height": "480px", "border": "1px solid var(--gray-6)"},
+                ),
+                width="100%",
+            ),
+            columns=rx.breakpoints(initial="1", lg="2"),
+            spacing="4",
+            width="100%",
+        ),
+    )
+
+
+def admin_mail() -> rx.Component:
+    """Outbox and template editor."""
+    return protected(
+        title("mail.title"),
+        rx.vstack(
+            error_callout(AdminMailState.error),
+            notice_callout(AdminMailState.notice),
+            _outbox(),
+            _editor(),
+            spacing="4",
+            width="100%",
+        ),
+    )
+
+
+ON_LOAD = on_load("admin", AdminMailState.load)

@@ -1,0 +1,58 @@
+"""The tenant's public landing page."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app import routes
+from app.pages.layout import href, on_load, page
+from state.locale import LocaleState, t
+from state.tenant import TenantState
+
+
+def _module_card(code: rx.Var[str]) -> rx.Component:
+    return rx.card(
+        rx.hstack(
+            rx.icon("circle_check", color="var(--accent)"),
+            rx.text(LocaleState.m["module." + code].to(str), weight="medium"),
+            align="center",
+        ),
+        width="100%",
+    )
+
+
+def landing() -> rx.Component:
+    """Hero with sign-in, and the services the tenant offers online."""
+    return page(
+        rx.vstack(
+            rx.box(
+                rx.vstack(
+                    rx.heading(TenantState.name, size="3", color="var(--accent)", as_="p"),
+                    rx.heading(t("landing.hero_title"), size="8", as_="h1"),
+                    rx.text(
+                        t("landing.hero_text"), size="4", color_scheme="gray", max_width="40em"
+                    ),
+                    rx.link(
+                        rx.button(
+                            t("landing.sign_in"), size="4", style={"background": "var(--brand)"}
+                        ),
+                        href=href(routes.LOGIN),
+                    ),
+                    spacing="4",
+                ),
+                padding_y=["2em", "3em", "4em"],
+            ),
+            rx.heading(t("landing.services"), size="5", as_="h2"),
+            rx.grid(
+                rx.foreach(TenantState.modules, _module_card),
+                columns=rx.breakpoints(initial="1", sm="2", md="3"),
+                spacing="3",
+                width="100%",
+            ),
+            spacing="4",
+            width="100%",
+        )
+    )
+
+
+ON_LOAD = on_load(None)

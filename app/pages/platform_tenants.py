@@ -1,0 +1,96 @@
+"""Super admin: tenants of the platform."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.pages.layout import on_load, protected, title
+from components.feedback import error_callout, notice_callout
+from components.forms import card, field, form_card, submit_button
+from state.locale import t
+from state.platform_tenants import PlatformTenantsState
+
+
+def platform_tenants() -> rx.Component:
+    """Tenant list and creation form (with the first admin's invitation)."""
+    return protected(
+        title("tenants.title"),
+        rx.vstack(
+            error_callout(PlatformTenantsState.error),
+            notice_callout(PlatformTenantsState.notice),
+            form_card(
+                t("tenants.create"),
+                rx.grid(
+                    field(t("tenants.slug"), "slug", required=True, pattern="[a-z0-9-]{1,40}"),
+                    field(t("tenants.name"), "name", required=True),
+                    field(t("tenants.domains"), "domains", help_text=t("branding.domains_help")),
+                    field(t("tenants.admin_email"), "admin_email", type="email", required=True),
+                    field(t("tenants.admin_name"), "admin_name", required=True),
+                    columns=rx.breakpoints(initial="1", md="3"),
+                    spacing="3",
+                    width="100%",
+                ),
+                rx.box(submit_button(t("tenants.create"))),
+                on_submit=PlatformTenantsState.create,
+                reset_on_submit=True,
+            ),
+            card(
+                t("tenants.title"),
+                rx.box(
+                    rx.table.root(
+                        rx.table.header(
+                            rx.table.row(
+                                rx.table.column_header_cell(t("tenants.name")),
+                                rx.table.column_header_cell(t("tenants.slug")),
+                                rx.table.column_header_cell(t("tenants.domains")),
+                                rx.table.column_header_cell(t("tenants.users")),
+                                rx.table.column_header_cell(t("common.actions")),
+                            )
+                        ),
+                        rx.table.body(
+                            rx.foreach(
+                                PlatformTenantsState.rows,
+                                lambda row: rx.table.row(
+                                    rx.table.cell(row["name"]),
+                                    rx.table.cell(rx.code(row["slug"])),
+                                    rx.table.cell(row["domains"]),
+                                    rx.table.cell(row["users"]),
+                                    rx.table.cell(
+                                        rx.cond(
+                                            row["active"] != "",
+                                            rx.button(
+                                                t("tenants.suspend"),
+                                                size="1",
+                                                variant="soft",
+                                                color_scheme="red",
+                                                on_click=PlatformTenantsState.set_active(
+                                                    row["id"], False
+                                                ),
+                                            ),
+                                            rx.button(
+                                                t("tenants.activate"),
+                                                size="1",
+                                                variant="soft",
+                                                on_click=PlatformTenantsState.set_active(
+                                                    row["id"], True
+                                                ),
+                                            ),
+                                        )
+                                    ),
+                                ),
+                            )
+                        ),
+                        width="100%",
+                        id="tenants-table",
+                    ),
+                    overflow_x="auto",
+                    width="100%",
+                ),
+            ),
+            spacing="4",
+            width="100%",
+        ),
+    )
+
+
+ON_LOAD = on_load("super_admin", PlatformTenantsState.load)

@@ -1,0 +1,77 @@
+"""Route paths and URL builders, shared by pages, mails, e2e tests and load tests.
+
+Every tenant page exists twice: under ``/t/{slug}/...`` (shared platform host) and at the
+root (a tenant's custom domain, or the default tenant in development).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from app.settings import get_settings
+
+TENANT_PREFIX = "/t/[tenant]"
+
+LANDING = "/"
+LOGIN = "/login"
+SECOND_FACTOR = "/login/code"
+FORGOT_PASSWORD = "/password/forgot"  # noqa: S105 (a route)
+RESET_PASSWORD = "/password/reset"  # noqa: S105 (a route)
+ACTIVATE = "/activate"
+HOME = "/home"
+ADVISOR = "/advisor"
+CUSTOMER = "/customer"
+ACCOUNT = "/account"
+ADMIN_USERS = "/admin/users"
+ADMIN_TEAMS = "/admin/teams"
+ADMIN_BRANDING = "/admin/branding"
+ADMIN_MAIL = "/admin/mail"
+ADMIN_AUDIT = "/admin/audit"
+ADMIN_JOBS = "/admin/jobs"
+PLATFORM_TENANTS = "/platform/tenants"
+FORBIDDEN = "/forbidden"
+
+TENANT_PAGES = (
+    LANDING,
+    LOGIN,
+    SECOND_FACTOR,
+    FORGOT_PASSWORD,
+    RESET_PASSWORD,
+    ACTIVATE,
+    HOME,
+    ADVISOR,
+    CUSTOMER,
+    ACCOUNT,
+    ADMIN_USERS,
+    ADMIN_TEAMS,
+    ADMIN_BRANDING,
+    ADMIN_MAIL,
+    ADMIN_AUDIT,
+    ADMIN_JOBS,
+    PLATFORM_TENANTS,
+    FORBIDDEN,
+)
+
+
+def tenant_route(path: str) -> str:
+    """The ``/t/[tenant]`` variant of a tenant page route, as registered with Reflex."""
+    return TENANT_PREFIX + ("" if path == "/" else path)
+
+
+def prefix_for(slug: str, *, on_custom_domain: bool) -> str:
+    """Path prefix of a tenant's pages as seen by the browser."""
+    return "" if on_custom_domain else f"/t/{slug}"
+
+
+def path(prefix: str, page: str, **query: str) -> str:
+    """A browser path: tenant prefix + page + optional query string."""
+    base = (prefix + page) if page != "/" else (prefix or "/")
+    return f"{base}?{urlencode(query)}" if query else base
+
+
+def absolute_url(slug: str, domains: list[str], page: str, **query: str) -> str:
+    """An absolute link for mails: the tenant's first custom domain, else the platform URL."""
+    if domains:
+        return f"https://{domains[0]}" + path("", page, **query)
+    base = get_settings().public_url.rstrip("/")
+    return base + path(f"/t/{slug}", page, **query)

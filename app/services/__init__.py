@@ -1,0 +1,1 @@
+"""The domain: every business rule of Consilio, pure Python, no Reflex import."""

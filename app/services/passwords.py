@@ -1,0 +1,76 @@
+"""Password hashing (argon2id with OWASP parameters) and the tenant's password policy."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+
+from argon2 import PasswordHasher, Type
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from app.services.errors import InvalidInput
+from app.settings import get_settings
+
+MAX_PASSWORD_LENGTH = 256
+
+
+@functools.cache
+def _hasher(time_cost: int, memory_kib: int, parallelism: int) -> PasswordHasher:
+    return PasswordHasher(
+        time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism, type=Type.ID
+    )
+
+
+def hasher() -> PasswordHasher:
+    """The hasher for the configured parameters."""
+    s = get_settings()
+    return _hasher(s.argon2_time_cost, s.argon2_memory_kib, s.argon2_parallelism)
+
+
+def hash_password(password: str) -> str:
+    """Hash a password for storage."""
+    return hasher().hash(password)
+
+
+def verify_password(stored_hash: str | None, password: str) -> tuple[bool, bool]:
+    """Check ``password`` against ``stored_hash``.
+
+    Returns:
+        (matches, needs_rehash). Without a stored hash a dummy hash is verified so that
+        unknown accounts take as long as known ones.
+    """
+    ph = hasher()
+    if not stored_hash:
+        _dummy_verify(password)
+        return False, False
+    try:
+        ph.verify(stored_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False, False
+    return True, ph.check_needs_rehash(stored_hash)
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return hasher().hash("consilio-dummy-password")
+
+
+def _dummy_verify(password: str) -> None:
+    with contextlib.suppress(VerificationError):
+        hasher().verify(_dummy_hash(), password)
+
+
+def check_policy(password: str, min_length: int) -> None:
+    """Raise InvalidInput unless ``password`` satisfies the tenant's policy.
+
+    The policy follows NIST 800-63B: length matters, composition rules do not; the password
+    must not be blank or absurdly long.
+    """
+    if len(password) < min_length:
+        raise InvalidInput("error.password_too_short", min_length=min_length)
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise InvalidInput("error.password_too_long", max_length=MAX_PASSWORD_LENGTH)
+    if not password.strip():
+        raise InvalidInput("error.password_blank")
+    if len(set(password)) < 3:
+        raise InvalidInput("error.password_too_simple")

@@ -1,0 +1,328 @@
+"""Tenants: resolving them from a request, their branding, and the super admin's management."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any
+
+from sqlmodel import Session, col, func, select
+
+from app.models import LANGUAGES, MODULES, Role, Tenant, User
+from app.services import audit
+from app.services.context import TenantContext
+from app.services.errors import AccessDenied, InvalidInput, NotFound
+from app.services.secrets import encrypt
+
+SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
+COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+RESERVED_SLUGS = {"api", "static", "assets", "admin", "t", "_event", "_upload", "ping"}
+
+
+@dataclasses.dataclass(frozen=True)
+class Branding:
+    """What every page and mail of a tenant shows: name, logo, colours, languages, links."""
+
+    tenant_id: int
+    slug: str
+    name: str
+    logo_url: str
+    favicon_url: str
+    primary_color: str
+    accent_color: str
+    languages: tuple[str, ...]
+    default_language: str
+    modules: tuple[str, ...]
+    privacy_url: str
+    imprint_url: str
+    terms_url: str
+
+
+def branding_of(tenant: Tenant) -> Branding:
+    """Snapshot the public look of ``tenant``."""
+    assert tenant.id is not None
+    return Branding(
+        tenant_id=tenant.id,
+        slug=tenant.slug,
+        name=tenant.name,
+        logo_url=tenant.logo_url or "",
+        favicon_url=tenant.favicon_url or "",
+        primary_color=tenant.primary_color,
+        accent_color=tenant.accent_color,
+        languages=tuple(tenant.languages),
+        default_language=tenant.default_language,
+        modules=tuple(tenant.modules),
+        privacy_url=tenant.privacy_url or "",
+        imprint_url=tenant.imprint_url or "",
+        terms_url=tenant.terms_url or "",
+    )
+
+
+def resolve_tenant(
+    session: Session, *, host: str = "", slug: str = "", default: str = ""
+) -> Tenant:
+    """Find the tenant a request is for.
+
+    Order: an explicit ``/t/{slug}`` wins; else the request's host is matched against custom
+    domains; else ``default`` (the dev / single-tenant fallback).
+
+    Raises:
+        NotFound: when nothing matches or the tenant is deactivated.
+    """
+    tenant: Tenant | None = None
+    if slug:
+        tenant = session.exec(select(Tenant).where(Tenant.slug == slug.lower())).first()
+    else:
+        hostname = host.split(":")[0].strip().lower().rstrip(".")
+        if hostname:
+            for candidate in session.exec(select(Tenant).where(col(Tenant.active))).all():
+                if hostname in candidate.domains:
+                    tenant = candidate
+                    break
+        if tenant is None and default:
+            tenant = session.exec(select(Tenant).where(Tenant.slug == default)).first()
+    if tenant is None or not tenant.active:
+        raise NotFound("error.tenant_not_found")
+    return tenant
+
+
+def _require_super_admin(ctx: TenantContext) -> None:
+    if ctx.role != Role.SUPER_ADMIN:
+        raise AccessDenied()
+
+
+def _require_tenant_admin(ctx: TenantContext) -> None:
+    if ctx.role not in (Role.ADMIN, Role.SUPER_ADMIN):
+        raise AccessDenied()
+
+
+def list_tenants(session: Session, ctx: TenantContext) -> list[tuple[Tenant, int]]:
+    """All tenants with their user counts (super admins only)."""
+    _require_super_admin(ctx)
+    counts = dict(
+        session.exec(select(User.tenant_id, func.count()).group_by(col(User.tenant_id))).all()
+    )
+    tenants = session.exec(select(Tenant).order_by(col(Tenant.name))).all()
+    return [(t, int(counts.get(t.id or 0, 0))) for t in tenants]
+
+
+def _clean_domains(raw: list[str] | str) -> list[str]:
+    items = raw.replace(",", " ").split() if isinstance(raw, str) else raw
+    domains = []
+    for item in items:
+        domain = item.strip().lower().rstrip(".")
+        if not domain:
+            continue
+        if not DOMAIN_RE.match(domain):
+            raise InvalidInput("error.domain_invalid", domain=domain)
+        domains.append(domain)
+    return sorted(set(domains))
+
+
+def _check_domains_free(session: Session, domains: list[str], own_id: int | None) -> None:
+    for other in session.exec(select(Tenant)).all():
+        if other.id != own_id and set(other.domains) & set(domains):
+            raise InvalidInput(
+                "error.domain_taken", domain=sorted(set(other.domains) & set(domains))[0]
+            )
+
+
+def create_tenant(
+    session: Session, ctx: TenantContext, *, slug: str, name: str, domains: list[str] | str = ""
+) -> Tenant:
+    """Create a tenant (super admins only). Its first admin is invited separately."""
+    _require_super_admin(ctx)
+    slug = slug.strip().lower()
+    name = name.strip()
+    if not SLUG_RE.match(slug) or slug in RESERVED_SLUGS:
+        raise InvalidInput("error.slug_invalid")
+    if not name or len(name) > 120:
+        raise InvalidInput("error.name_required")
+    if session.exec(select(Tenant).where(Tenant.slug == slug)).first() is not None:
+        raise InvalidInput("error.slug_taken", slug=slug)
+    clean = _clean_domains(domains)
+    _check_domains_free(session, clean, None)
+    tenant = Tenant(slug=slug, name=name, domains=clean)
+    session.add(tenant)
+    session.flush()
+    audit.record(
+        session,
+        ctx,
+        "tenant.created",
+        target_type="tenant",
+        target_id=tenant.id,
+        details={"slug": slug, "name": name, "domains": clean},
+    )
+    return tenant
+
+
+def set_tenant_active(session: Session, ctx: TenantContext, tenant_id: int, active: bool) -> Tenant:
+    """Suspend or re-enable a tenant (super admins only)."""
+    _require_super_admin(ctx)
+    tenant = session.get(Tenant, tenant_id)
+    if tenant is None:
+        raise NotFound()
+    if tenant.id == ctx.tenant_id and not active:
+        raise InvalidInput("error.cannot_disable_own_tenant")
+    tenant.active = active
+    session.add(tenant)
+    audit.record(
+        session,
+        ctx,
+        "tenant.activated" if active else "tenant.suspended",
+        target_type="tenant",
+        target_id=tenant.id,
+    )
+    return tenant
+
+
+def get_tenant(session: Session, ctx: TenantContext) -> Tenant:
+    """The caller's own tenant."""
+    tenant = session.get(Tenant, ctx.tenant_id)
+    if tenant is None:
+        raise NotFound()
+    return tenant
+
+
+def _check_url(value: str) -> str | None:
+    value = value.strip()
+    if not value:
+        return None
+    if not re.match(r"^https?://[^\s<>\"']+$", value) or len(value) > 500:
+        raise InvalidInput("error.url_invalid", url=value[:80])
+    return value
+
+
+def update_branding(session: Session, ctx: TenantContext, **changes: Any) -> Tenant:
+    """Change the caller's tenant's look and settings (tenant admins).
+
+    Accepted keys: name, logo_url, favicon_url, primary_color, accent_color, languages,
+    default_language, modules, password_min_length, privacy_url, imprint_url, terms_url,
+    domains, mail_from. Everything is validated before anything changes.
+    """
+    _require_tenant_admin(ctx)
+    tenant = get_tenant(session, ctx)
+    clean: dict[str, Any] = {}
+    for key, value in changes.items():
+        if key == "name":
+            value = str(value).strip()
+            if not value or len(value) > 120:
+                raise InvalidInput("error.name_required")
+        elif key in ("primary_color", "accent_color"):
+            value = str(value).strip()
+            if not COLOR_RE.match(value):
+                raise InvalidInput("error.color_invalid", color=value[:20])
+        elif key in ("logo_url", "favicon_url", "privacy_url", "imprint_url", "terms_url"):
+            value = _check_url(str(value or ""))
+        elif key == "languages":
+            value = [lang for lang in LANGUAGES if lang in set(value)]
+            if not value:
+                raise InvalidInput("error.languages_required")
+        elif key == "default_language":
+            if value not in LANGUAGES:
+                raise InvalidInput("error.languages_required")
+        elif key == "modules":
+            unknown = set(value) - set(MODULES)
+            if unknown:
+                raise InvalidInput("error.invalid_input")
+            value = [m for m in MODULES if m in set(value)]
+        elif key == "password_min_length":
+            try:
+                value = int(value)
+            except (TypeError, ValueError):
+                raise InvalidInput("error.min_length_range") from None
+            if not 8 <= value <= 128:
+                raise InvalidInput("error.min_length_range")
+        elif key == "domains":
+            value = _clean_domains(value)
+            _check_domains_free(session, value, tenant.id)
+        elif key == "mail_from":
+            value = str(value or "").strip() or None
+            if value and ("@" not in value or "\n" in value or "\r" in value):
+                raise InvalidInput("error.email_invalid")
+        else:
+            raise InvalidInput("error.invalid_input")
+        clean[key] = value
+    languages = clean.get("languages", tenant.languages)
+    default_language = clean.get("default_language", tenant.default_language)
+    if default_language not in languages:
+        raise InvalidInput("error.default_language_not_enabled")
+    before = {key: getattr(tenant, key) for key in clean}
+    for key, value in clean.items():
+        setattr(tenant, key, value)
+    session.add(tenant)
+    changed = {k: {"from": before[k], "to": v} for k, v in clean.items() if before[k] != v}
+    if changed:
+        audit.record(
+            session,
+            ctx,
+            "tenant.branding_changed",
+            target_type="tenant",
+            target_id=tenant.id,
+            details=changed,
+        )
+    return tenant
+
+
+def update_smtp(
+    session: Session,
+    ctx: TenantContext,
+    *,
+    host: str,
+    port: int | str,
+    username: str,
+    password: str | None,
+) -> Tenant:
+    """Set the tenant's own SMTP server; the password is stored encrypted, never shown again.
+
+    ``password=None`` keeps the stored password; an empty host clears the tenant's SMTP.
+    """
+    _require_tenant_admin(ctx)
+    tenant = get_tenant(session, ctx)
+    host = host.strip()
+    if host and not re.match(r"^[A-Za-z0-9.-]{1,200}$", host):
+        raise InvalidInput("error.smtp_host_invalid")
+    try:
+        port_number = int(port) if host else None
+    except (TypeError, ValueError):
+        raise InvalidInput("error.smtp_port_invalid") from None
+    if port_number is not None and not 1 <= port_number <= 65535:
+        raise InvalidInput("error.smtp_port_invalid")
+    tenant.smtp_host = host or None
+    tenant.smtp_port = port_number
+    tenant.smtp_username = username.strip() or None if host else None
+    if not host:
+        tenant.smtp_password_encrypted = None
+    elif password is not None:
+        tenant.smtp_password_encrypted = encrypt(password) if password else None
+    session.add(tenant)
+    audit.record(
+        session,
+        ctx,
+        "tenant.smtp_changed",
+        target_type="tenant",
+        target_id=tenant.id,
+        details={
+            "host": tenant.smtp_host,
+            "port": tenant.smtp_port,
+            "password_changed": password is not None,
+        },
+    )
+    return tenant
+
+
+def invite_first_admin(
+    session: Session, ctx: TenantContext, tenant: Tenant, *, email: str, display_name: str
+) -> User:
+    """Invite the first admin of a new tenant on its behalf (super admins only)."""
+    from app.services import users
+
+    _require_super_admin(ctx)
+    assert tenant.id is not None
+    acting_for = TenantContext(
+        tenant.id, tenant.slug, ctx.user_id, Role.SUPER_ADMIN, ctx.actor_label
+    )
+    return users.invite_user(
+        session, acting_for, email=email, display_name=display_name, role=Role.ADMIN
+    )

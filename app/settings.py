@@ -1,0 +1,85 @@
+"""Every knob of Consilio in one pydantic-settings object.
+
+Values come from environment variables prefixed ``CONSILIO_`` or from a ``.env`` file in the
+working directory. The defaults form the embedded development setup: a SQLite file under
+``data/``, no Redis (in-process broker and bus), mail kept in the dev outbox.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Platform configuration. Each field documents its environment variable in README.md."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CONSILIO_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    database_url: str = Field(
+        default=f"sqlite:///{PROJECT_ROOT / 'data' / 'consilio.db'}",
+        description="SQLAlchemy URL of the database (SQLite file or postgresql+psycopg://...).",
+    )
+    redis_url: str | None = Field(
+        default=None,
+        description="Redis URL. When set: Reflex state, Dramatiq broker and room bus use it.",
+    )
+    secret_key: str = Field(
+        default="dev-insecure-secret-change-me",
+        description="Signs tokens and derives the key that encrypts secret columns.",
+    )
+    public_url: str = Field(
+        default="http://localhost:3000",
+        description="Browser-facing base URL, used in links inside mails.",
+    )
+    port: int = Field(
+        default=3000, description="Port serving the web UI, its event socket and the REST API."
+    )
+    default_tenant: str = Field(
+        default="demo",
+        description="Tenant slug used when neither a custom domain nor /t/{slug} matches.",
+    )
+    session_idle_minutes: int = Field(default=30, description="Sign out after idle minutes.")
+    session_absolute_hours: int = Field(
+        default=12, description="Sign out this many hours after login, active or not."
+    )
+    login_max_failures: int = Field(
+        default=5, description="Failed logins per account before it is locked for a while."
+    )
+    login_lockout_minutes: int = Field(default=15, description="Lockout after too many failures.")
+    invitation_valid_hours: int = Field(default=72, description="Lifetime of invitation links.")
+    reset_valid_minutes: int = Field(default=30, description="Lifetime of password-reset links.")
+    argon2_time_cost: int = Field(default=2, description="argon2id iterations (OWASP: 2).")
+    argon2_memory_kib: int = Field(default=19456, description="argon2id memory (OWASP: 19 MiB).")
+    argon2_parallelism: int = Field(default=1, description="argon2id lanes (OWASP: 1).")
+    smtp_host: str | None = Field(
+        default=None, description="Platform SMTP host; unset keeps mail in the dev outbox."
+    )
+    smtp_port: int = Field(default=587, description="Platform SMTP port.")
+    smtp_username: str | None = Field(default=None, description="Platform SMTP user.")
+    smtp_password: str | None = Field(default=None, description="Platform SMTP password.")
+    smtp_starttls: bool = Field(default=True, description="Use STARTTLS with the SMTP server.")
+    mail_from: str = Field(
+        default="Consilio <no-reply@consilio.localhost>", description="Default sender address."
+    )
+    worker_threads: int = Field(default=2, description="Worker threads of the in-process broker.")
+    log_level: str = Field(default="INFO", description="Python log level.")
+    demo_data: bool = Field(default=True, description="Seed the demo tenants on `make dev`.")
+
+    @property
+    def uses_redis(self) -> bool:
+        """Whether Redis-backed broker, state and bus are configured."""
+        return bool(self.redis_url)
+
+
+@functools.cache
+def get_settings() -> Settings:
+    """Return the process-wide settings (read once; tests clear the cache to override)."""
+    return Settings()

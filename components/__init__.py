@@ -1,0 +1,1 @@
+"""Reusable UI pieces: pure functions taking vars and event handlers, returning components."""

@@ -1,0 +1,1 @@
+"""Reflex states: UI state and handlers that call app/services; one small state per feature."""

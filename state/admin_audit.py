@@ -1,0 +1,73 @@
+"""Admins read the audit trail, verify its integrity, and see failed background jobs."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.i18n import format_datetime
+from app.services import audit, jobs
+from app.services.guard import ADMINS
+from state.guard import acting
+
+
+class AdminAuditState(rx.State):
+    """Audit events and the result of the last integrity check."""
+
+    error: str = ""
+    notice: str = ""
+    events: list[dict[str, str]] = []
+    verdict: str = ""
+    intact: bool = True
+
+    @rx.event
+    async def load(self) -> None:
+        """on_load: newest events first."""
+        self.verdict = ""
+        async with acting(self, ADMINS) as act:
+            lang = act.locale.lang or "en"
+            self.events = [
+                {
+                    "seq": str(e.seq),
+                    "when": format_datetime(e.created_at, lang, "Europe/Berlin", "short"),
+                    "who": e.actor_label,
+                    "action": e.action,
+                    "target": f"{e.target_type} {e.target_id}".strip(),
+                    "details": ", ".join(f"{k}={v}" for k, v in sorted(e.details.items()))[:200],
+                }
+                for e in audit.list_events(act.db, act.ctx)
+            ]
+
+    @rx.event
+    async def verify(self) -> None:
+        """Recompute the hash chain of this tenant."""
+        async with acting(self, ADMINS) as act:
+            result = audit.verify_chain(act.db, act.ctx.tenant_id)
+            self.intact = result.ok
+            self.verdict = (
+                act.text("audit.chain_ok", count=result.checked)
+                if result.ok
+                else act.text("audit.chain_broken", seq=result.first_bad_seq, reason=result.reason)
+            )
+
+
+class AdminJobsState(rx.State):
+    """Background jobs that failed for good."""
+
+    error: str = ""
+    notice: str = ""
+    failures: list[dict[str, str]] = []
+
+    @rx.event
+    async def load(self) -> None:
+        """on_load: newest failures first."""
+        async with acting(self, ADMINS) as act:
+            lang = act.locale.lang or "en"
+            self.failures = [
+                {
+                    "actor": f.actor,
+                    "args": ", ".join(str(a) for a in f.args),
+                    "error": f.error[:300],
+                    "failed_at": format_datetime(f.failed_at, lang, "Europe/Berlin", "short"),
+                }
+                for f in jobs.list_failures(act.db, act.ctx)
+            ]

@@ -1,0 +1,107 @@
+"""Admins change the tenant's look and settings; the change shows at once on every page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from app.i18n import LANGUAGES
+from app.models import MODULES
+from app.services import tenants
+from app.services.guard import ADMINS
+from state.guard import acting
+from state.tenant import TenantState
+
+
+class BrandingState(rx.State):
+    """The branding form, filled from the tenant."""
+
+    error: str = ""
+    notice: str = ""
+    values: dict[str, str] = {}
+    languages: list[str] = []
+    modules: list[str] = []
+    smtp_host: str = ""
+    smtp_port: str = ""
+    smtp_username: str = ""
+    smtp_password_set: bool = False
+
+    @rx.event
+    async def load(self) -> None:
+        """on_load: current values."""
+        async with acting(self, ADMINS) as act:
+            tenant = tenants.get_tenant(act.db, act.ctx)
+            self.values = {
+                "name": tenant.name,
+                "logo_url": tenant.logo_url or "",
+                "favicon_url": tenant.favicon_url or "",
+                "primary_color": tenant.primary_color,
+                "accent_color": tenant.accent_color,
+                "default_language": tenant.default_language,
+                "password_min_length": str(tenant.password_min_length),
+                "privacy_url": tenant.privacy_url or "",
+                "imprint_url": tenant.imprint_url or "",
+                "terms_url": tenant.terms_url or "",
+                "domains": " ".join(tenant.domains),
+                "mail_from": tenant.mail_from or "",
+            }
+            self.languages, self.modules = list(tenant.languages), list(tenant.modules)
+            self.smtp_host, self.smtp_port = tenant.smtp_host or "", str(tenant.smtp_port or "")
+            self.smtp_username = tenant.smtp_username or ""
+            self.smtp_password_set = bool(tenant.smtp_password_encrypted)
+
+    @rx.event
+    def toggle_language(self, lang: str, on: bool) -> None:
+        """Tick or untick an offered language (saved with the form)."""
+        if lang in LANGUAGES:
+            chosen = set(self.languages) | {lang} if on else set(self.languages) - {lang}
+            self.languages = [code for code in LANGUAGES if code in chosen]
+
+    @rx.event
+    def toggle_module(self, module: str, on: bool) -> None:
+        """Tick or untick a module (saved with the form)."""
+        if module in MODULES:
+            chosen = set(self.modules) | {module} if on else set(self.modules) - {module}
+            self.modules = [m for m in MODULES if m in chosen]
+
+    @rx.event
+    async def save(self, form: dict[str, Any]) -> None:
+        """Validate and store everything; the page shell picks up the new look at once."""
+        fields = (
+            "name",
+            "logo_url",
+            "favicon_url",
+            "primary_color",
+            "accent_color",
+            "default_language",
+            "password_min_length",
+            "privacy_url",
+            "imprint_url",
+            "terms_url",
+            "domains",
+            "mail_from",
+        )
+        changes: dict[str, Any] = {k: str(form.get(k, "")) for k in fields if k in form}
+        changes["languages"], changes["modules"] = self.languages, self.modules
+        async with acting(self, ADMINS) as act:
+            tenant = tenants.update_branding(act.db, act.ctx, **changes)
+            (await self.get_state(TenantState)).apply(tenants.branding_of(tenant))
+            self.notice = act.text("branding.saved")
+
+    @rx.event
+    async def save_smtp(self, form: dict[str, Any]) -> None:
+        """Store the tenant's SMTP server; an empty password field keeps the stored one."""
+        password = str(form.get("smtp_password", ""))
+        async with acting(self, ADMINS) as act:
+            tenant = tenants.update_smtp(
+                act.db,
+                act.ctx,
+                host=str(form.get("smtp_host", "")),
+                port=str(form.get("smtp_port", "")),
+                username=str(form.get("smtp_username", "")),
+                password=password or None,
+            )
+            self.smtp_host, self.smtp_port = tenant.smtp_host or "", str(tenant.smtp_port or "")
+            self.smtp_password_set = bool(tenant.smtp_password_encrypted)
+            self.notice = act.text("branding.smtp_saved")

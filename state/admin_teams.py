@@ -1,0 +1,78 @@
+"""Admins keep the tenant's teams: name, topics, locations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from app.services import teams
+from app.services.guard import ADMINS
+from state.guard import Acting, acting
+
+
+class AdminTeamsState(rx.State):
+    """The teams list and the create / edit form."""
+
+    error: str = ""
+    notice: str = ""
+    rows: list[dict[str, str]] = []
+    editing_id: str = ""
+    form_name: str = ""
+    form_topics: str = ""
+    form_locations: str = ""
+
+    def _reload(self, act: Acting) -> None:
+        self.rows = [
+            {
+                "id": str(t.id),
+                "name": t.name,
+                "topics": ", ".join(t.topics),
+                "locations": ", ".join(t.locations),
+            }
+            for t in teams.list_teams(act.db, act.ctx)
+        ]
+
+    @rx.event
+    async def load(self) -> None:
+        """on_load: the list and an empty form."""
+        self.editing_id, self.form_name, self.form_topics, self.form_locations = "", "", "", ""
+        async with acting(self, ADMINS) as act:
+            self._reload(act)
+
+    @rx.event
+    def edit(self, team_id: str) -> None:
+        """Put a team into the form."""
+        for row in self.rows:
+            if row["id"] == team_id:
+                self.editing_id, self.form_name = row["id"], row["name"]
+                self.form_topics, self.form_locations = row["topics"], row["locations"]
+
+    @rx.event
+    def new(self) -> None:
+        """Empty the form for a new team."""
+        self.editing_id, self.form_name, self.form_topics, self.form_locations = "", "", "", ""
+
+    @rx.event
+    async def save(self, form: dict[str, Any]) -> None:
+        """Create or update the team in the form."""
+        async with acting(self, ADMINS) as act:
+            teams.save_team(
+                act.db,
+                act.ctx,
+                team_id=int(self.editing_id) if self.editing_id else None,
+                name=str(form.get("name", "")),
+                topics=str(form.get("topics", "")),
+                locations=str(form.get("locations", "")),
+            )
+            self.notice = act.text("teams.saved")
+            self.editing_id, self.form_name, self.form_topics, self.form_locations = "", "", "", ""
+            self._reload(act)
+
+    @rx.event
+    async def delete(self, team_id: str) -> None:
+        """Delete a team; members stay without a team."""
+        async with acting(self, ADMINS) as act:
+            teams.delete_team(act.db, act.ctx, int(team_id))
+            self.notice = act.text("teams.deleted")
+            self._reload(act)

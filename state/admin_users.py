@@ -1,0 +1,141 @@
+"""Admins manage the tenant's users: invite, role, team, deactivate, resend, CSV import."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from app.models import Role, User
+from app.services import advisor_import, teams, users
+from app.services.guard import ADMINS
+from state.guard import Acting, acting
+
+MAX_CSV_BYTES = advisor_import.MAX_BYTES
+
+
+class AdminUsersState(rx.State):
+    """The users page. Rows hold display values only; ids are checked again on every action."""
+
+    error: str = ""
+    notice: str = ""
+    search: str = ""
+    rows: list[dict[str, str]] = []
+    team_options: list[list[str]] = []
+    import_rows: list[dict[str, str]] = []
+    importing: bool = False
+
+    def _reload(self, act: Acting) -> None:
+        team_names = {t.id: t.name for t in teams.list_teams(act.db, act.ctx)}
+        self.team_options = [[str(k), v] for k, v in team_names.items()]
+        self.rows = [
+            self._row(act, u, team_names)
+            for u in users.list_users(act.db, act.ctx, search=self.search)
+        ]
+
+    @staticmethod
+    def _row(act: Acting, user: User, team_names: dict[int | None, str]) -> dict[str, str]:
+        return {
+            "id": str(user.id),
+            "email": user.email,
+            "name": user.display_name,
+            "role": user.role,
+            "role_label": act.text(f"role.{user.role}"),
+            "status": user.status,
+            "status_label": act.text(f"status.{user.status}"),
+            "team": team_names.get(user.team_id, "") + (" ★" if user.is_team_lead else ""),
+            "is_self": "1" if user.id == act.ctx.user_id else "",
+        }
+
+    @rx.event
+    async def load(self) -> None:
+        """on_load: the list."""
+        self.import_rows = []
+        async with acting(self, ADMINS) as act:
+            self._reload(act)
+
+    @rx.event
+    async def set_search(self, value: str) -> None:
+        """Filter by name or address as the admin types."""
+        self.search = value[:100]
+        async with acting(self, ADMINS) as act:
+            self._reload(act)
+
+    @rx.event
+    async def invite(self, form: dict[str, Any]) -> None:
+        """Invite one user by mail."""
+        team = str(form.get("team_id", "") or "")
+        async with acting(self, ADMINS) as act:
+            user = users.invite_user(
+                act.db,
+                act.ctx,
+                email=str(form.get("email", "")),
+                display_name=str(form.get("display_name", "")),
+                role=str(form.get("role", "")),
+                team_id=int(team) if team.isdigit() else None,
+                locale=str(form.get("locale", "")) or None,
+            )
+            self.notice = act.text("users.invited", email=user.email)
+            self._reload(act)
+
+    @rx.event
+    async def change_role(self, user_id: str, role: str) -> None:
+        """Give a user another role."""
+        async with acting(self, ADMINS) as act:
+            user = users.change_role(act.db, act.ctx, int(user_id), role)
+            self.notice = act.text(
+                "users.role_changed",
+                email=user.email,
+                role=act.text(f"role.{Role(user.role).value}"),
+            )
+            self._reload(act)
+
+    @rx.event
+    async def deactivate(self, user_id: str) -> None:
+        """Deactivate a user; their sessions end at once."""
+        async with acting(self, ADMINS) as act:
+            user = users.deactivate_user(act.db, act.ctx, int(user_id))
+            self.notice = act.text("users.deactivated", email=user.email)
+            self._reload(act)
+
+    @rx.event
+    async def reactivate(self, user_id: str) -> None:
+        """Let a deactivated user back in."""
+        async with acting(self, ADMINS) as act:
+            user = users.reactivate_user(act.db, act.ctx, int(user_id))
+            self.notice = act.text("users.reactivated", email=user.email)
+            self._reload(act)
+
+    @rx.event
+    async def resend(self, user_id: str) -> None:
+        """Mail a fresh invitation."""
+        async with acting(self, ADMINS) as act:
+            user = users.resend_invitation(act.db, act.ctx, int(user_id))
+            self.notice = act.text("users.resent", email=user.email)
+
+    @rx.event
+    async def import_csv(self, files: list[rx.UploadFile]) -> None:
+        """Check and import an advisors CSV; the size limit is enforced here, not in the browser."""
+        self.import_rows = []
+        async with acting(self, ADMINS) as act:
+            if not files:
+                self.error = act.text("error.upload_missing")
+                return
+            content = await files[0].read(MAX_CSV_BYTES + 1)
+            report = advisor_import.import_advisors(act.db, act.ctx, content)
+            self.import_rows = [
+                {
+                    "line": str(r.line),
+                    "email": r.email,
+                    "outcome": r.outcome,
+                    "message": act.text(r.message_key, **r.params),
+                }
+                for r in report.rows
+            ]
+            if report.imported:
+                skipped = sum(1 for r in report.rows if r.outcome == "skipped")
+                self.notice = act.text("users.import_done", created=report.created, skipped=skipped)
+                self._reload(act)
+            else:
+                act.db.rollback()
+                self.error = act.text("users.import_failed")

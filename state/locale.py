@@ -1,0 +1,49 @@
+"""The visitor's language: chosen at runtime, applied without reload."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.i18n import LANGUAGE_NAMES, LANGUAGES, catalog, translate
+
+
+class LocaleState(rx.State):
+    """Current language and its message catalog (public texts only)."""
+
+    lang: str = rx.Cookie("", name="consilio_lang", max_age=365 * 24 * 3600, same_site="lax")
+
+    @rx.var
+    def m(self) -> dict[str, str]:
+        """The messages of the current language; pages read ``LocaleState.m[key]``."""
+        return catalog(self.lang or "en")
+
+    @rx.var
+    def language_name(self) -> str:
+        """The current language's own name, e.g. "Deutsch"."""
+        return LANGUAGE_NAMES.get(self.lang, "English")
+
+    def text(self, key: str, **params: object) -> str:
+        """Translate a message server-side (for messages with values filled in)."""
+        return translate(self.lang or "en", key, **params)
+
+    def use(self, lang: str, enabled: list[str] | tuple[str, ...]) -> None:
+        """Switch to ``lang`` if it is a known language enabled by the tenant."""
+        if lang in LANGUAGES and lang in enabled:
+            self.lang = lang
+
+    @rx.event
+    async def choose(self, lang: str) -> None:
+        """The visitor picked a language; signed-in users keep it in their profile."""
+        from state.account import remember_language
+        from state.tenant import TenantState
+
+        tenant = await self.get_state(TenantState)
+        if lang not in LANGUAGES or lang not in tenant.languages:
+            return
+        self.lang = lang
+        await remember_language(self, lang)
+
+
+def t(key: str) -> rx.Var[str]:
+    """The message ``key`` in the current language, as a var pages can place anywhere."""
+    return LocaleState.m[key].to(str)

@@ -1,0 +1,88 @@
+"""The tenant a page belongs to (from /t/{slug} or the host) and its public branding."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app import routes
+from app.i18n import best_language
+from app.services import tenants
+from app.services.db import unit_of_work
+from app.services.errors import NotFound
+from app.settings import get_settings
+from state.locale import LocaleState
+
+
+class TenantState(rx.State):
+    """Public branding of the current tenant; the tenant id stays on the server."""
+
+    slug: str = ""
+    name: str = "Consilio"
+    logo_url: str = ""
+    primary_color: str = "#1f4e8c"
+    accent_color: str = "#e07a1f"
+    languages: list[str] = ["de", "en", "fr", "it", "es"]
+    modules: list[str] = []
+    privacy_url: str = ""
+    imprint_url: str = ""
+    terms_url: str = ""
+    prefix: str = ""
+    found: bool = True
+    _tenant_id: int = 0
+
+    def resolve(self) -> None:
+        """Find the tenant from the page's URL and copy its branding into the state."""
+        slug = str(self.router.page.params.get("tenant", "") or "")
+        host = self.router.url.netloc
+        try:
+            with unit_of_work() as session:
+                tenant = tenants.resolve_tenant(
+                    session, host=host, slug=slug, default=get_settings().default_tenant
+                )
+                brand = tenants.branding_of(tenant)
+        except NotFound:
+            self.found = False
+            self._tenant_id = 0
+            return
+        self.apply(brand)
+        self.prefix = routes.prefix_for(brand.slug, on_custom_domain=not slug)
+
+    def apply(self, brand: tenants.Branding) -> None:
+        """Show ``brand`` (also called right after an admin changes it)."""
+        self.found = True
+        self._tenant_id = brand.tenant_id
+        self.slug = brand.slug
+        self.name = brand.name
+        self.logo_url = brand.logo_url
+        self.primary_color = brand.primary_color
+        self.accent_color = brand.accent_color
+        self.languages = list(brand.languages)
+        self.modules = list(brand.modules)
+        self.privacy_url = brand.privacy_url
+        self.imprint_url = brand.imprint_url
+        self.terms_url = brand.terms_url
+
+    @property
+    def tenant_id(self) -> int:
+        """The resolved tenant's id (0 when the URL matches no tenant)."""
+        if not self._tenant_id:
+            self.resolve()
+        return self._tenant_id
+
+    @rx.event
+    async def load(self) -> None:
+        """First event of every page: tenant, branding and a language the tenant offers."""
+        self.resolve()
+        if not self.found:
+            return
+        locale = await self.get_state(LocaleState)
+        if locale.lang not in self.languages:
+            with unit_of_work() as session:
+                default = tenants.resolve_tenant(session, slug=self.slug).default_language
+            locale.lang = best_language(
+                self.router.headers.accept_language, self.languages, default
+            )
+
+    def href(self, page: str, **query: str) -> str:
+        """Browser path of a tenant page, with this tenant's prefix."""
+        return routes.path(self.prefix, page, **query)

@@ -1,0 +1,1 @@
+"""Dramatiq broker and actors: mail now; reminders, archives, reports, retention later."""

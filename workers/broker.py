@@ -1,0 +1,109 @@
+"""The one broker setup, imported before any actor.
+
+With ``CONSILIO_REDIS_URL`` set, messages go through Redis and survive restarts; the
+``worker`` process of the Procfile consumes them. Without it (the embedded dev default),
+a StubBroker holds messages in memory and worker threads inside the web process run them;
+pending mails are re-enqueued at start-up, so a restart loses nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+import dramatiq
+from dramatiq.brokers.redis import RedisBroker
+from dramatiq.brokers.stub import StubBroker
+from dramatiq.middleware import CurrentMessage, Middleware
+
+from app.settings import get_settings
+
+logger = logging.getLogger(__name__)
+QUEUE = "default"
+
+
+class FailureRecorder(Middleware):
+    """Files a job failure for admins once a message has exhausted its retries."""
+
+    def after_process_message(
+        self,
+        broker: dramatiq.Broker,
+        message: Any,
+        *,
+        result: Any = None,
+        exception: BaseException | None = None,
+    ) -> None:
+        if exception is None or not getattr(message, "failed", False):
+            return
+        from app.services import jobs
+
+        jobs.record_failure(
+            message.actor_name,
+            message.message_id,
+            list(message.args),
+            f"{type(exception).__name__}: {exception}",
+        )
+
+
+_lock = threading.Lock()
+_broker: dramatiq.Broker | None = None
+_worker: dramatiq.Worker | None = None
+
+
+def get_broker() -> dramatiq.Broker:
+    """The process's broker, created on first use for the configured settings."""
+    global _broker
+    with _lock:
+        if _broker is None:
+            settings = get_settings()
+            broker: dramatiq.Broker
+            if settings.redis_url:
+                broker = RedisBroker(url=settings.redis_url, namespace="consilio-jobs")
+            else:
+                broker = StubBroker()
+            broker.add_middleware(CurrentMessage())
+            broker.add_middleware(FailureRecorder())
+            broker.declare_queue(QUEUE)
+            dramatiq.set_broker(broker)
+            _broker = broker
+        return _broker
+
+
+def enqueue(actor_name: str, *args: Any) -> None:
+    """Send a message to an actor by name, without importing the actor module."""
+    message: dramatiq.Message[Any] = dramatiq.Message(
+        queue_name=QUEUE, actor_name=actor_name, args=args, kwargs={}, options={}
+    )
+    get_broker().enqueue(message)
+
+
+def start_in_process_worker() -> dramatiq.Worker | None:
+    """Run worker threads in this process when there is no Redis (dev default)."""
+    global _worker
+    if get_settings().redis_url or _worker is not None:
+        return _worker
+    import workers.actors  # noqa: F401  (registers the actors)
+
+    _worker = dramatiq.Worker(get_broker(), worker_threads=get_settings().worker_threads)
+    _worker.start()
+    logger.info("in-process worker started with %d threads", get_settings().worker_threads)
+    return _worker
+
+
+def stop_in_process_worker() -> None:
+    """Stop the in-process worker threads (web process shutdown, tests)."""
+    global _worker
+    if _worker is not None:
+        _worker.stop()
+        _worker = None
+
+
+def reset_broker() -> None:
+    """Forget the broker (tests switch between Redis and in-process setups)."""
+    global _broker
+    stop_in_process_worker()
+    with _lock:
+        if _broker is not None:
+            _broker.close()
+        _broker = None
