@@ -11,12 +11,11 @@ export REFLEX_USE_SYSTEM_BUN := 1
 export NPM_CONFIG_REGISTRY ?= $(shell npm config get registry 2>/dev/null || echo https://registry.npmjs.org/)
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help dev install migrate seed test lint typecheck unit e2e loadtest system-packages clean
+.PHONY: help dev install migrate seed test lint typecheck unit e2e system-packages clean
 
 help:
 	@echo "make dev       install what is missing and run Consilio at http://localhost:3000"
 	@echo "make test      lint, type check, unit + integration tests (PostgreSQL, Redis, SMTP), e2e (Chromium)"
-	@echo "make loadtest  Locust login + browse against a locally started app (prints a summary)"
 
 # --- installation (stamps make a second run fast) ---------------------------------------
 $(VENV)/.installed: pyproject.toml
@@ -62,9 +61,6 @@ e2e: install system-packages
 	$(VENV)/bin/pytest -q e2e -p no:cacheprovider
 
 test: lint typecheck unit e2e
-
-loadtest: install
-	$(PY) -m loadtests.run
 
 clean:
 	rm -rf .web .states data/consilio.db artifacts

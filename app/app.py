@@ -70,7 +70,6 @@ PAGES = [
 ]
 
 app = rx.App(
-    theme=rx.theme(appearance="light", accent_color="indigo", radius="medium", scaling="100%"),
     stylesheets=["/styles.css"],
     api_transformer=build_api(),
 )

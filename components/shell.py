@@ -174,7 +174,7 @@ def shell(
     ``links`` and ``mobile_links`` are components built with :func:`nav_bar` for the
     caller's role (usually an ``rx.match`` on the role).
     """
-    header = rx.box(
+    header = rx.el.header(
         rx.hstack(
             _logo(brand),
             rx.box(links, display=["none", "none", "block"], flex="1", padding_left="1.5em"),
@@ -225,12 +225,11 @@ def shell(
             padding_y="0.75em",
         ),
         background=brand.primary,
-        as_="header",
         position="sticky",
         top="0",
         z_index="10",
     )
-    footer_bar = rx.box(
+    footer_bar = rx.el.footer(
         rx.hstack(
             rx.text(brand.name, size="1", color_scheme="gray"),
             rx.spacer(),
@@ -252,22 +251,23 @@ def shell(
             padding="1em",
             wrap="wrap",
         ),
-        as_="footer",
         border_top="1px solid var(--gray-5)",
         margin_top="3em",
     )
     return rx.box(
         rx.link(skip_label, href="#main", class_name="skip-link"),
         header,
-        rx.box(
-            *content,
-            as_="main",
+        rx.el.main(
+            rx.box(
+                *content,
+                max_width="1200px",
+                margin_x="auto",
+                padding_x=["0.75em", "1em", "1.5em"],
+                padding_y="1.5em",
+                width="100%",
+            ),
             id="main",
-            max_width="1200px",
-            margin_x="auto",
-            padding_x=["0.75em", "1em", "1.5em"],
-            padding_y="1.5em",
-            width="100%",
+            tab_index=-1,
         ),
         footer_bar,
         style={"--brand": brand.primary, "--accent": brand.accent},

@@ -67,6 +67,9 @@ def app_url() -> Iterator[str]:
         "CONSILIO_PUBLIC_URL": base,
         "CONSILIO_ARGON2_MEMORY_KIB": "8192",
         "PYTHONPATH": str(ROOT),
+        # Reflex needs Node >= 22 / bun: the project-local ones `make install` puts in .tools.
+        "PATH": f"{ROOT / '.tools' / 'node_modules' / '.bin'}:{os.environ.get('PATH', '')}",
+        "REFLEX_USE_SYSTEM_BUN": "1",
     }
     env.pop("CONSILIO_REDIS_URL", None)
     for command in ("migrate", "seed"):
@@ -86,7 +89,8 @@ def app_url() -> Iterator[str]:
         _wait_until_up(f"{base}/t/demo/login", proc, log)
         yield base
     finally:
-        os.killpg(proc.pid, 15)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, 15)
         try:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:

@@ -41,8 +41,8 @@ def test_each_demo_role_lands_on_its_start_page_with_its_navigation_in_its_langu
 ) -> None:
     sign_in(page, email, tenant)
     expect(page).to_have_url(re.compile(re.escape(f"/t/{tenant}{home}") + "$"))
-    header = page.locator("header")
-    expect(header.get_by_text(translate(lang, nav_key), exact=True).first).to_be_visible()
+    nav_link = page.locator("header").get_by_role("link", name=translate(lang, nav_key), exact=True)
+    expect(nav_link.first).to_be_visible()
     screenshots(page, f"home-{email.split('@')[0]}")
 
 
@@ -58,15 +58,9 @@ def test_language_switch_changes_texts_without_reloading_the_page(page: Page) ->
     expect(page.get_by_role("heading", name=translate("de", "login.title"))).to_be_visible()
     page.evaluate("window.__noReload = true")
     for lang in ("fr", "it", "es", "en"):
-        page.get_by_label(translate("de", "common.language")).or_(
-            page.locator("header button[role=combobox]")
-        ).first.click()
+        page.locator("header button[role=combobox]").first.click()
         page.get_by_role("option", name=lang.upper(), exact=True).click()
-        expect(
-            page.locator("#field-email")
-            .locator("xpath=..")
-            .get_by_text(translate(lang, "common.email"), exact=True)
-        ).to_be_visible()
+        expect(page.locator("label[for=field-email]")).to_have_text(translate(lang, "common.email"))
     assert page.evaluate("window.__noReload") is True
     screenshots(page, "login-english")
 
@@ -107,7 +101,7 @@ def test_advisor_enrols_2fa_then_needs_a_code_and_logout_ends_the_session(page: 
 
     page.locator("header").get_by_role("button", name="Tom Faktor").click()
     page.locator("#logout").click()
-    expect(page).to_have_url(re.compile(r"/t/demo/login$"))
+    expect(page).to_have_url(re.compile(r"/t/demo/login(\?.*)?$"))
     page.goto(f"/t/demo{routes.ACCOUNT}")
     expect(page).to_have_url(re.compile(r"/t/demo/login"))
 

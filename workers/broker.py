@@ -24,26 +24,18 @@ QUEUE = "default"
 
 
 class FailureRecorder(Middleware):
-    """Files a job failure for admins once a message has exhausted its retries."""
+    """Files a job failure for admins once a message has exhausted its retries.
 
-    def after_process_message(
-        self,
-        broker: dramatiq.Broker,
-        message: Any,
-        *,
-        result: Any = None,
-        exception: BaseException | None = None,
-    ) -> None:
-        if exception is None or not getattr(message, "failed", False):
-            return
+    Dramatiq rejects (nacks) a message only after the Retries middleware gave up on it, so
+    ``after_nack`` sees exactly the messages that failed for good.
+    """
+
+    def after_nack(self, broker: dramatiq.Broker, message: Any) -> None:
         from app.services import jobs
 
-        jobs.record_failure(
-            message.actor_name,
-            message.message_id,
-            list(message.args),
-            f"{type(exception).__name__}: {exception}",
-        )
+        exception = getattr(message, "_exception", None)
+        error = f"{type(exception).__name__}: {exception}" if exception else "failed"
+        jobs.record_failure(message.actor_name, message.message_id, list(message.args), error)
 
 
 _lock = threading.Lock()
