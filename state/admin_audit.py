@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.i18n import format_datetime
 from app.services import audit, jobs
 from app.services.guard import ADMINS
 from state.guard import acting
@@ -24,11 +23,10 @@ class AdminAuditState(rx.State):
         """on_load: newest events first."""
         self.verdict = ""
         async with acting(self, ADMINS) as act:
-            lang = act.locale.lang or "en"
             self.events = [
                 {
                     "seq": str(e.seq),
-                    "when": format_datetime(e.created_at, lang, "Europe/Berlin", "short"),
+                    "when": act.when(e.created_at),
                     "who": e.actor_label,
                     "action": e.action,
                     "target": f"{e.target_type} {e.target_id}".strip(),
@@ -61,13 +59,12 @@ class AdminJobsState(rx.State):
     async def load(self) -> None:
         """on_load: newest failures first."""
         async with acting(self, ADMINS) as act:
-            lang = act.locale.lang or "en"
             self.failures = [
                 {
                     "actor": f.actor,
                     "args": ", ".join(str(a) for a in f.args),
                     "error": f.error[:300],
-                    "failed_at": format_datetime(f.failed_at, lang, "Europe/Berlin", "short"),
+                    "failed_at": act.when(f.failed_at),
                 }
                 for f in jobs.list_failures(act.db, act.ctx)
             ]

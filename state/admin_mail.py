@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.i18n import LANGUAGES, format_datetime
+from app.i18n import LANGUAGES
 from app.services import mail
 from app.services.guard import ADMINS
 from state.guard import Acting, acting
@@ -35,10 +35,8 @@ class AdminMailState(rx.State):
                 "to": m.to_address,
                 "subject": m.subject,
                 "status": m.status,
-                "status_label": act.text(f"mail.status.{m.status}"),
-                "created": format_datetime(
-                    m.created_at, act.locale.lang or "en", "Europe/Berlin", "short"
-                ),
+                "status_key": f"mail.status.{m.status}",
+                "created": act.when(m.created_at),
                 "error": m.last_error,
             }
             for m in mail.list_mails(act.db, act.ctx)
@@ -69,9 +67,8 @@ class AdminMailState(rx.State):
     async def open_mail(self, mail_id: str) -> None:
         """Show one mail as the recipient sees it."""
         async with acting(self, ADMINS) as act:
-            for m in mail.list_mails(act.db, act.ctx, limit=500):
-                if str(m.id) == mail_id:
-                    self.opened_subject, self.opened_html = m.subject, m.body_html
+            opened = mail.get_mail(act.db, act.ctx, mail_id)
+            self.opened_subject, self.opened_html = opened.subject, opened.body_html
 
     @rx.event
     def close_mail(self) -> None:

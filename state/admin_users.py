@@ -40,9 +40,9 @@ class AdminUsersState(rx.State):
             "email": user.email,
             "name": user.display_name,
             "role": user.role,
-            "role_label": act.text(f"role.{user.role}"),
+            "role_key": f"role.{user.role}",
             "status": user.status,
-            "status_label": act.text(f"status.{user.status}"),
+            "status_key": f"status.{user.status}",
             "team": team_names.get(user.team_id, "") + (" ★" if user.is_team_lead else ""),
             "is_self": "1" if user.id == act.ctx.user_id else "",
         }

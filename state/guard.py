@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import logging
 from collections.abc import AsyncIterator
 
 import reflex as rx
 from sqlmodel import Session
 
+from app.i18n import format_datetime
 from app.models import Role, Tenant
 from app.services import guard
 from app.services.context import TenantContext
@@ -34,6 +36,10 @@ class Acting:
     def text(self, key: str, **params: object) -> str:
         """A message in the caller's language."""
         return self.locale.text(key, **params)
+
+    def when(self, value: dt.datetime) -> str:
+        """A moment in the caller's language and time zone (short form, for lists)."""
+        return format_datetime(value, self.locale.lang or "en", self.ctx.timezone, "short")
 
 
 @contextlib.asynccontextmanager

@@ -44,6 +44,9 @@ class LocaleState(rx.State):
         await remember_language(self, lang)
 
 
-def t(key: str) -> rx.Var[str]:
-    """The message ``key`` in the current language, as a var pages can place anywhere."""
+def t(key: str | rx.Var[str]) -> rx.Var[str]:
+    """The message ``key`` in the current language, as a var pages can place anywhere.
+
+    ``key`` may itself be a var (e.g. ``row["role_key"]``), so lists follow a language
+    switch without reloading."""
     return LocaleState.m[key].to(str)

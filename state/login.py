@@ -8,7 +8,7 @@ import reflex as rx
 
 from app import routes
 from app.models import Role, User
-from app.services import auth, sessions
+from app.services import auth
 from state.guard import visiting
 from state.locale import LocaleState
 from state.session import HOME_OF_ROLE, SessionState
@@ -71,10 +71,9 @@ class LoginState(rx.State):
             return rx.redirect(tenant.href(routes.LOGIN))
         user = None
         async with visiting(self) as v:
-            auth.complete_second_factor(
+            user = auth.complete_second_factor(
                 v.db, v.tenant, self._pending_token, str(form.get("code", ""))
             )
-            user = sessions.pending_user(v.db, self._pending_token)
         if user is None:
             return None
         token, self._pending_token = self._pending_token, ""

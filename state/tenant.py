@@ -22,6 +22,7 @@ class TenantState(rx.State):
     primary_color: str = "#1f4e8c"
     accent_color: str = "#e07a1f"
     languages: list[str] = ["de", "en", "fr", "it", "es"]
+    default_language: str = "de"
     modules: list[str] = []
     privacy_url: str = ""
     imprint_url: str = ""
@@ -57,6 +58,7 @@ class TenantState(rx.State):
         self.primary_color = brand.primary_color
         self.accent_color = brand.accent_color
         self.languages = list(brand.languages)
+        self.default_language = brand.default_language
         self.modules = list(brand.modules)
         self.privacy_url = brand.privacy_url
         self.imprint_url = brand.imprint_url
@@ -77,10 +79,8 @@ class TenantState(rx.State):
             return
         locale = await self.get_state(LocaleState)
         if locale.lang not in self.languages:
-            with unit_of_work() as session:
-                default = tenants.resolve_tenant(session, slug=self.slug).default_language
             locale.lang = best_language(
-                self.router.headers.accept_language, self.languages, default
+                self.router.headers.accept_language, self.languages, self.default_language
             )
 
     def href(self, page: str, **query: str) -> str:

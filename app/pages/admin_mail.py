@@ -35,7 +35,7 @@ def _outbox() -> rx.Component:
                             rx.table.cell(m["created"]),
                             rx.table.cell(m["to"]),
                             rx.table.cell(m["subject"]),
-                            rx.table.cell(rx.badge(m["status_label"], title=m["error"])),
+                            rx.table.cell(rx.badge(t(m["status_key"]), title=m["error"])),
                             rx.table.cell(
                                 rx.button(
                                     t("mail.open"),

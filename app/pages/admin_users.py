@@ -89,7 +89,7 @@ def _role_menu(row: rx.Var[dict[str, str]]) -> rx.Component:
     return rx.menu.root(
         rx.menu.trigger(
             rx.button(
-                row["role_label"],
+                t(row["role_key"]),
                 rx.icon("chevron_down", size=14),
                 variant="soft",
                 size="1",
@@ -118,7 +118,7 @@ def _row(row: rx.Var[dict[str, str]]) -> rx.Component:
         rx.table.cell(_role_menu(row)),
         rx.table.cell(
             rx.badge(
-                row["status_label"],
+                t(row["status_key"]),
                 color_scheme=rx.match(
                     row["status"], ("active", "green"), ("invited", "amber"), "gray"
                 ),

@@ -126,8 +126,8 @@ def record_failure(
     return AuthenticationFailed("error.login_failed")
 
 
-def complete_second_factor(session: Session, tenant: Tenant, token: str, code: str) -> None:
-    """Finish a login with a TOTP code or a recovery code.
+def complete_second_factor(session: Session, tenant: Tenant, token: str, code: str) -> User:
+    """Finish a login with a TOTP code or a recovery code; returns the signed-in user.
 
     Raises:
         NotSignedIn: the half-open session is unknown or too old.
@@ -159,6 +159,7 @@ def complete_second_factor(session: Session, tenant: Tenant, token: str, code: s
         target_id=user.id,
         details={"second_factor": True},
     )
+    return user
 
 
 def logout(session: Session, token: str) -> None:

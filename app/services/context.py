@@ -23,6 +23,7 @@ class TenantContext:
     user_id: int | None = None
     role: Role | None = None
     actor_label: str = "system"
+    timezone: str = "UTC"
 
     @property
     def is_system(self) -> bool:

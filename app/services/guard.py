@@ -42,4 +42,5 @@ def authorize(
         user_id=signed_in.user_id,
         role=signed_in.role,
         actor_label=signed_in.email,
+        timezone=signed_in.timezone,
     )

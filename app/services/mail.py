@@ -24,7 +24,7 @@ from app.i18n import LANGUAGES, translate
 from app.models import MailStatus, MailTemplate, OutboundMail, Tenant
 from app.models.base import utcnow
 from app.services import audit
-from app.services.context import TenantContext, scoped
+from app.services.context import TenantContext, get_scoped, scoped
 from app.services.db import after_commit, unit_of_work
 from app.services.errors import AccessDenied, InvalidInput, NotFound
 from app.services.guard import ADMINS
@@ -274,6 +274,13 @@ def list_mails(session: Session, ctx: TenantContext, *, limit: int = 100) -> lis
         raise AccessDenied()
     query = scoped(ctx, OutboundMail).order_by(col(OutboundMail.id).desc()).limit(limit)
     return list(session.exec(query).all())
+
+
+def get_mail(session: Session, ctx: TenantContext, mail_id: int | str) -> OutboundMail:
+    """One mail of the tenant, as its recipient sees it (admins only)."""
+    if ctx.role not in ADMINS:
+        raise AccessDenied()
+    return get_scoped(session, ctx, OutboundMail, mail_id)
 
 
 def get_template(session: Session, ctx: TenantContext, key: str, locale: str) -> TemplateSource:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session
 
-from app.models import Team
+from app.models import OutboundMail, Team
 from app.services import advisor_import, audit, mail, teams, tenants, users
 from app.services.errors import AccessDenied, NotFound
 from tests.factories import TenantWorld
@@ -23,9 +23,26 @@ def beta_team(db: Session, beta: TenantWorld) -> Team:
     return team
 
 
-def _attempts(beta: TenantWorld, beta_team: Team) -> dict[str, Callable[..., Any]]:
+@pytest.fixture
+def beta_mail(db: Session, beta: TenantWorld) -> OutboundMail:
+    row = mail.queue_mail(
+        db,
+        beta.tenant,
+        "password_reset",
+        to="advisor@beta.example",
+        locale="en",
+        params={"name": "B", "link": "https://b.example/r", "minutes": 30},
+    )
+    db.commit()
+    return row
+
+
+def _attempts(
+    beta: TenantWorld, beta_team: Team, beta_mail: OutboundMail
+) -> dict[str, Callable[..., Any]]:
     victim = beta.advisor.id
     return {
+        "open_mail": lambda db, ctx: mail.get_mail(db, ctx, beta_mail.id),
         "get_user": lambda db, ctx: users.get_user(db, ctx, victim),
         "change_role": lambda db, ctx: users.change_role(db, ctx, victim, "admin"),
         "deactivate": lambda db, ctx: users.deactivate_user(db, ctx, victim),
@@ -46,6 +63,7 @@ def _attempts(beta: TenantWorld, beta_team: Team) -> dict[str, Callable[..., Any
 @pytest.mark.parametrize(
     "action",
     [
+        "open_mail",
         "get_user",
         "change_role",
         "deactivate",
@@ -59,9 +77,14 @@ def _attempts(beta: TenantWorld, beta_team: Team) -> dict[str, Callable[..., Any
     ],
 )
 def test_admin_of_alpha_cannot_touch_beta_by_id(
-    db: Session, alpha: TenantWorld, beta: TenantWorld, beta_team: Team, action: str
+    db: Session,
+    alpha: TenantWorld,
+    beta: TenantWorld,
+    beta_team: Team,
+    beta_mail: OutboundMail,
+    action: str,
 ) -> None:
-    attempt = _attempts(beta, beta_team)[action]
+    attempt = _attempts(beta, beta_team, beta_mail)[action]
     with pytest.raises((NotFound, AccessDenied)):
         attempt(db, alpha.admin_ctx)
     db.rollback()
