@@ -11,11 +11,12 @@ export REFLEX_USE_SYSTEM_BUN := 1
 export NPM_CONFIG_REGISTRY ?= $(shell npm config get registry 2>/dev/null || echo https://registry.npmjs.org/)
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help dev install migrate seed test lint typecheck unit e2e system-packages clean
+.PHONY: help dev install migrate seed test lint typecheck unit e2e loadtest system-packages clean
 
 help:
 	@echo "make dev       install what is missing and run Consilio at http://localhost:3000"
 	@echo "make test      lint, type check, unit + integration tests (PostgreSQL, Redis, SMTP), e2e (Chromium)"
+	@echo "make loadtest  Locust benchmark (login + browse) on loopback: USERS=20 DURATION=60s REDIS=1"
 
 # --- installation (stamps make a second run fast) ---------------------------------------
 $(VENV)/.installed: pyproject.toml
@@ -52,7 +53,7 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .
 
 typecheck: $(VENV)/.installed
-	$(VENV)/bin/mypy app workers state components
+	$(VENV)/bin/mypy app workers state components loadtests
 
 unit: $(VENV)/.installed system-packages
 	$(VENV)/bin/pytest -q tests
@@ -61,6 +62,13 @@ e2e: install system-packages
 	$(VENV)/bin/pytest -q e2e -p no:cacheprovider
 
 test: lint typecheck unit e2e
+
+# --- benchmark (not a test gate) ----------------------------------------------------------
+USERS ?= 20
+SPAWN_RATE ?= 5
+DURATION ?= 60s
+loadtest: install
+	$(PY) -m loadtests.run --users $(USERS) --spawn-rate $(SPAWN_RATE) --duration $(DURATION) $(if $(REDIS),--redis)
 
 clean:
 	rm -rf .web .states data/consilio.db artifacts

@@ -5,20 +5,13 @@ Screenshots of every visited page at phone and desktop size land in artifacts/sc
 
 from __future__ import annotations
 
-import contextlib
-import os
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.servers import free_port
+from tests.app_server import running_app
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
@@ -35,66 +28,15 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 
 
-def _wait_until_up(
-    url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 600
-) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"app exited early:\n{log.read_text()[-4000:]}")
-        with (
-            contextlib.suppress(OSError),
-            urllib.request.urlopen(url, timeout=5) as response,  # noqa: S310 (loopback)
-        ):
-            if response.status == 200:
-                return
-        time.sleep(1)
-    raise RuntimeError(f"app did not start within {timeout}s:\n{log.read_text()[-4000:]}")
-
-
 @pytest.fixture(scope="session")
 def app_url() -> Iterator[str]:
     """A running Consilio on a free loopback port with a fresh SQLite database."""
     if not Path(CHROMIUM).exists():
         raise RuntimeError("chromium missing: make test installs it (apt-get install chromium)")
-    port = free_port()
-    workdir = Path(tempfile.mkdtemp(prefix="consilio-e2e-"))
-    base = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "CONSILIO_DATABASE_URL": f"sqlite:///{workdir / 'e2e.db'}",
-        "CONSILIO_PORT": str(port),
-        "CONSILIO_PUBLIC_URL": base,
-        "CONSILIO_ARGON2_MEMORY_KIB": "8192",
-        "PYTHONPATH": str(ROOT),
-        # Reflex needs Node >= 22 / bun: the project-local ones `make install` puts in .tools.
-        "PATH": f"{ROOT / '.tools' / 'node_modules' / '.bin'}:{os.environ.get('PATH', '')}",
-        "REFLEX_USE_SYSTEM_BUN": "1",
-    }
-    env.pop("CONSILIO_REDIS_URL", None)
-    for command in ("migrate", "seed"):
-        subprocess.run([sys.executable, "-m", "app.manage", command], cwd=ROOT, env=env, check=True)
-    subprocess.run([sys.executable, "-m", "e2e.seed_extra"], cwd=ROOT, env=env, check=True)
-    log = workdir / "app.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [str(ROOT / ".venv" / "bin" / "reflex"), "run", "--env", "prod"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        _wait_until_up(f"{base}/t/demo/login", proc, log)
-        yield base
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, 15)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, 9)
+    with running_app(
+        extra_env={"CONSILIO_ARGON2_MEMORY_KIB": "8192"}, seed_modules=("e2e.seed_extra",)
+    ) as app:
+        yield app.url
 
 
 @pytest.fixture(scope="session")

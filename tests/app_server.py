@@ -1,0 +1,97 @@
+"""Start Consilio as `make dev` does (Reflex in prod mode on one port) for e2e and load tests.
+
+The app runs on a free loopback port with its own database (SQLite by default), migrated and
+seeded with the demo tenant; it is stopped (its whole process group) when the block ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+from tests.servers import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def wait_until_up(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 600) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"app exited early:\n{log.read_text()[-4000:]}")
+        with (
+            contextlib.suppress(OSError),
+            urllib.request.urlopen(url, timeout=5) as response,  # noqa: S310 (loopback)
+        ):
+            if response.status == 200:
+                return
+        time.sleep(1)
+    raise RuntimeError(f"app did not start within {timeout}s:\n{log.read_text()[-4000:]}")
+
+
+@dataclasses.dataclass(frozen=True)
+class RunningApp:
+    """A started app: where it answers and the environment it runs with."""
+
+    url: str
+    env: dict[str, str]
+    workdir: Path
+
+
+@contextlib.contextmanager
+def running_app(
+    *, extra_env: dict[str, str] | None = None, seed_modules: tuple[str, ...] = ()
+) -> Iterator[RunningApp]:
+    """Yield a running, seeded Consilio (its URL ``http://127.0.0.1:<port>`` and settings).
+
+    Args:
+        extra_env: settings on top of the defaults (e.g. ``CONSILIO_REDIS_URL``).
+        seed_modules: extra ``python -m`` seeding modules run after the demo seed.
+    """
+    port = free_port()
+    workdir = Path(tempfile.mkdtemp(prefix="consilio-app-"))
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "CONSILIO_DATABASE_URL": f"sqlite:///{workdir / 'app.db'}",
+        "CONSILIO_PORT": str(port),
+        "CONSILIO_PUBLIC_URL": base,
+        "PYTHONPATH": str(ROOT),
+        # Reflex needs Node >= 22 / bun: the project-local ones `make install` puts in .tools.
+        "PATH": f"{ROOT / '.tools' / 'node_modules' / '.bin'}:{os.environ.get('PATH', '')}",
+        "REFLEX_USE_SYSTEM_BUN": "1",
+    }
+    env.pop("CONSILIO_REDIS_URL", None)
+    env.update(extra_env or {})
+    for command in ("migrate", "seed"):
+        subprocess.run([sys.executable, "-m", "app.manage", command], cwd=ROOT, env=env, check=True)
+    for module in seed_modules:
+        subprocess.run([sys.executable, "-m", module], cwd=ROOT, env=env, check=True)
+    log = workdir / "app.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [str(ROOT / ".venv" / "bin" / "reflex"), "run", "--env", "prod"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        wait_until_up(f"{base}/t/demo/login", proc, log)
+        yield RunningApp(url=base, env=env, workdir=workdir)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, 15)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, 9)
