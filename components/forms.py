@@ -71,7 +71,7 @@ def text_area_field(
 
 def submit_button(label: rx.Var[str] | str, **props: Any) -> rx.Component:
     """The primary button of a form, in the tenant's colour."""
-    return rx.button(label, type="submit", size="3", style={"background": "var(--brand)"}, **props)
+    return rx.button(label, type="submit", size="3", **props)
 
 
 def card(title: rx.Var[str] | str, *children: rx.Component, **props: Any) -> rx.Component:

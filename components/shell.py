@@ -1,7 +1,9 @@
 """The page shell: branded header with navigation, language choice and user menu; footer.
 
 Everything it shows comes in as vars, so one shell serves every role and tenant. The
-tenant's colours become CSS variables (--brand, --accent) that every piece below uses.
+tenant's colours become CSS variables (--brand, --brand-accent, --on-brand) on the theme
+root; assets/styles.css derives Radix's accent scale from them, so buttons, badges, focus
+rings and menus (also those rendered in portals) take the tenant's colour.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ class Brand:
     logo_url: rx.Var[str]
     primary: rx.Var[str]
     accent: rx.Var[str]
+    on_primary: rx.Var[str]
     home_href: rx.Var[str]
 
 
@@ -83,7 +86,7 @@ def _logo(brand: Brand) -> rx.Component:
                     aria_hidden="true",
                 ),
             ),
-            rx.text(brand.name, weight="bold", size="4", color="white", trim="both"),
+            rx.text(brand.name, weight="bold", size="4", color="var(--on-brand)", trim="both"),
             align="center",
             spacing="2",
         ),
@@ -100,7 +103,7 @@ def _nav_links(links: list[NavLink], *, vertical: bool) -> rx.Component:
                 rx.icon(link.icon, size=16), rx.text(link.label), align="center", spacing="1"
             ),
             href=link.href,
-            color="white" if not vertical else "inherit",
+            color="var(--on-brand)" if not vertical else "inherit",
             underline="hover",
             size="2",
             weight="medium",
@@ -177,7 +180,6 @@ def shell(
     header = rx.el.header(
         rx.hstack(
             _logo(brand),
-            rx.box(links, display=["none", "none", "block"], flex="1", padding_left="1.5em"),
             rx.spacer(),
             _language_picker(language),
             _user_menu(user),
@@ -223,6 +225,14 @@ def shell(
             margin_x="auto",
             padding_x="1em",
             padding_y="0.75em",
+        ),
+        # Desktop: the role's links in a row of their own, so long (translated) labels never
+        # squeeze the logo or wrap; phones and tablets use the drawer above.
+        rx.el.nav(
+            rx.box(links, max_width="1200px", margin_x="auto", padding_x="1em", padding_y="0.5em"),
+            display=["none", "none", "block"],
+            border_top="1px solid color-mix(in srgb, var(--on-brand) 20%, transparent)",
+            aria_label=menu_label,
         ),
         background=brand.primary,
         position="sticky",
@@ -270,7 +280,10 @@ def shell(
             tab_index=-1,
         ),
         footer_bar,
-        style={"--brand": brand.primary, "--accent": brand.accent},
+        rx.el.style(
+            f".radix-themes{{--brand:{brand.primary};--brand-accent:{brand.accent};"
+            f"--on-brand:{brand.on_primary}}}"
+        ),
         min_height="100vh",
     )
 

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from app import routes
+from app.services.demo import DEMO_PASSWORD
 from tests.app_server import running_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,6 +66,15 @@ def screenshots(page: Page, name: str) -> None:
     original = page.viewport_size or DESKTOP
     for label, size in (("phone", PHONE), ("desktop", DESKTOP)):
         page.set_viewport_size(size)
+        page.evaluate("window.scrollTo(0, 0)")  # a sticky header would otherwise sit mid-page
         page.wait_for_timeout(300)
         page.screenshot(path=str(ARTIFACTS / f"{name}-{label}.png"), full_page=True)
     page.set_viewport_size(original)
+
+
+def sign_in(page: Page, email: str, tenant: str = "demo", password: str = DEMO_PASSWORD) -> None:
+    """Fill and submit the login form of ``tenant``."""
+    page.goto(f"/t/{tenant}{routes.LOGIN}")
+    page.locator("#field-email").fill(email)
+    page.locator("#field-password").fill(password)
+    page.locator("#login-submit").click()

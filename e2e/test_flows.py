@@ -12,16 +12,7 @@ from playwright.sync_api import Page, expect
 from app import routes
 from app.i18n import translate
 from app.services.demo import DEMO_PASSWORD
-from e2e.conftest import screenshots
-
-
-def sign_in(page: Page, email: str, tenant: str = "demo", password: str = DEMO_PASSWORD) -> None:
-    """Fill and submit the login form of ``tenant``."""
-    page.goto(f"/t/{tenant}{routes.LOGIN}")
-    page.locator("#field-email").fill(email)
-    page.locator("#field-password").fill(password)
-    page.locator("#login-submit").click()
-
+from e2e.conftest import screenshots, sign_in
 
 ROLE_CASES = [
     ("platform", "super@consilio.example", routes.PLATFORM_TENANTS, "en", "nav.tenants"),

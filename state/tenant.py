@@ -21,6 +21,7 @@ class TenantState(rx.State):
     logo_url: str = ""
     primary_color: str = "#1f4e8c"
     accent_color: str = "#e07a1f"
+    on_primary: str = "#ffffff"
     languages: list[str] = ["de", "en", "fr", "it", "es"]
     default_language: str = "de"
     modules: list[str] = []
@@ -57,6 +58,7 @@ class TenantState(rx.State):
         self.logo_url = brand.logo_url
         self.primary_color = brand.primary_color
         self.accent_color = brand.accent_color
+        self.on_primary = brand.on_primary
         self.languages = list(brand.languages)
         self.default_language = brand.default_language
         self.modules = list(brand.modules)

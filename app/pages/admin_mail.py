@@ -138,7 +138,6 @@ def _editor() -> rx.Component:
                     rx.button(
                         t("mail.save_template"),
                         on_click=AdminMailState.save,
-                        style={"background": "var(--brand)"},
                     ),
                     rx.button(
                         t("mail.reset_template"),

@@ -13,7 +13,7 @@ from state.tenant import TenantState
 def _module_card(code: rx.Var[str]) -> rx.Component:
     return rx.card(
         rx.hstack(
-            rx.icon("circle_check", color="var(--accent)"),
+            rx.icon("circle_check", color="var(--brand-accent)"),
             rx.text(LocaleState.m["module." + code].to(str), weight="medium"),
             align="center",
         ),
@@ -27,15 +27,13 @@ def landing() -> rx.Component:
         rx.vstack(
             rx.box(
                 rx.vstack(
-                    rx.heading(TenantState.name, size="3", color="var(--accent)", as_="p"),
+                    rx.heading(TenantState.name, size="3", color="var(--brand-accent)", as_="p"),
                     rx.heading(t("landing.hero_title"), size="8", as_="h1"),
                     rx.text(
                         t("landing.hero_text"), size="4", color_scheme="gray", max_width="40em"
                     ),
                     rx.link(
-                        rx.button(
-                            t("landing.sign_in"), size="4", style={"background": "var(--brand)"}
-                        ),
+                        rx.button(t("landing.sign_in"), size="4"),
                         href=href(routes.LOGIN),
                     ),
                     spacing="4",

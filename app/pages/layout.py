@@ -55,6 +55,7 @@ def page(*content: rx.Component) -> rx.Component:
                 TenantState.logo_url,
                 TenantState.primary_color,
                 TenantState.accent_color,
+                TenantState.on_primary,
                 href(routes.LANDING),
             ),
             links=_role_nav(vertical=False),

@@ -31,12 +31,33 @@ class Branding:
     favicon_url: str
     primary_color: str
     accent_color: str
+    on_primary: str
     languages: tuple[str, ...]
     default_language: str
     modules: tuple[str, ...]
     privacy_url: str
     imprint_url: str
     terms_url: str
+
+
+def _luminance(color: str) -> float:
+    """WCAG relative luminance of a ``#rrggbb`` colour."""
+    channels = []
+    for i in (1, 3, 5):
+        c = int(color[i : i + 2], 16) / 255
+        channels.append(c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4)
+    red, green, blue = channels
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def readable_text_on(background: str) -> str:
+    """White or near-black, whichever contrasts more with ``background`` (WCAG ratio)."""
+    if not COLOR_RE.match(background):
+        return "#ffffff"
+    lum = _luminance(background)
+    on_white = 1.05 / (lum + 0.05)
+    on_dark = (lum + 0.05) / (_luminance("#111111") + 0.05)
+    return "#ffffff" if on_white >= on_dark else "#111111"
 
 
 def branding_of(tenant: Tenant) -> Branding:
@@ -50,6 +71,7 @@ def branding_of(tenant: Tenant) -> Branding:
         favicon_url=tenant.favicon_url or "",
         primary_color=tenant.primary_color,
         accent_color=tenant.accent_color,
+        on_primary=readable_text_on(tenant.primary_color),
         languages=tuple(tenant.languages),
         default_language=tenant.default_language,
         modules=tuple(tenant.modules),
