@@ -20,6 +20,7 @@ class Brand:
 
     name: rx.Var[str]
     logo_url: rx.Var[str]
+    favicon_url: rx.Var[str]
     primary: rx.Var[str]
     accent: rx.Var[str]
     on_primary: rx.Var[str]
@@ -280,6 +281,8 @@ def shell(
             tab_index=-1,
         ),
         footer_bar,
+        # React hoists this <link> into <head>; the browser tab shows the tenant's icon.
+        rx.cond(brand.favicon_url != "", rx.el.link(rel="icon", href=brand.favicon_url)),
         rx.el.style(
             f".radix-themes{{--brand:{brand.primary};--brand-accent:{brand.accent};"
             f"--on-brand:{brand.on_primary}}}"

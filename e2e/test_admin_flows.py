@@ -3,10 +3,12 @@ import advisors from a CSV with a bad row, and change the tenant's colours."""
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 
 import pytest
+from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
 from app import routes
@@ -162,3 +164,52 @@ def test_admin_pages_open_for_the_admin(admin: Page, route: str) -> None:
     expect(admin.locator("main h1, main h2").first).to_be_visible()
     expect(admin.locator("#forbidden")).to_have_count(0)
     screenshots(admin, "admin-" + route.strip("/").replace("/", "-"))
+
+
+def _png(color: str) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (160, 48), color).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_uploaded_logo_and_favicon_show_at_once_and_a_disguised_file_is_refused(
+    admin: Page, english_visitor: Page
+) -> None:
+    admin.goto(f"/t/demo{routes.ADMIN_BRANDING}")
+    try:
+        admin.locator("#logo-upload input[type=file]").set_input_files(
+            {"name": "logo.png", "mimeType": "image/png", "buffer": b"MZ\x90\x00 not a png"}
+        )
+        admin.locator("#logo-upload-submit").click()
+        expect(admin.get_by_role("alert")).to_contain_text(translate("de", "error.image_invalid"))
+        expect(admin.locator("header img")).to_have_count(0)
+
+        admin.locator("#logo-upload input[type=file]").set_input_files(
+            {"name": "logo.png", "mimeType": "image/png", "buffer": _png("#7a1f5c")}
+        )
+        admin.locator("#logo-upload-submit").click()
+        expect(admin.get_by_text(translate("de", "branding.image_saved"))).to_be_visible()
+        logo = admin.locator("header img")
+        expect(logo).to_have_attribute("src", re.compile(r"^/api/brand/demo/logo\?v="))
+        assert logo.evaluate("img => img.complete && img.naturalWidth") == 160
+
+        admin.locator("#favicon-upload input[type=file]").set_input_files(
+            {"name": "icon.png", "mimeType": "image/png", "buffer": _png("#0b6e4f")}
+        )
+        admin.locator("#favicon-upload-submit").click()
+        expect(admin.locator("head link[rel=icon]")).to_have_attribute(
+            "href", re.compile(r"^/api/brand/demo/favicon\?v=")
+        )
+        screenshots(admin, "admin-branding-images")
+
+        english_visitor.goto("/t/demo/login")
+        expect(english_visitor.locator("header img")).to_have_attribute(
+            "src", re.compile(r"/api/brand/demo/logo")
+        )
+    finally:
+        admin.goto(f"/t/demo{routes.ADMIN_BRANDING}")
+        for kind in ("logo", "favicon"):
+            remove = admin.locator(f"#{kind}-upload-remove")
+            if remove.count():
+                remove.click()
+                expect(admin.locator(f"#{kind}-upload-remove")).to_have_count(0)

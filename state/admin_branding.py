@@ -7,8 +7,8 @@ from typing import Any
 import reflex as rx
 
 from app.i18n import LANGUAGES
-from app.models import MODULES
-from app.services import tenants
+from app.models import MODULES, AssetKind
+from app.services import brand_assets, tenants
 from app.services.guard import ADMINS
 from state.guard import acting
 from state.tenant import TenantState
@@ -70,8 +70,6 @@ class BrandingState(rx.State):
         """Validate and store everything; the page shell picks up the new look at once."""
         fields = (
             "name",
-            "logo_url",
-            "favicon_url",
             "primary_color",
             "accent_color",
             "default_language",
@@ -88,6 +86,38 @@ class BrandingState(rx.State):
             tenant = tenants.update_branding(act.db, act.ctx, **changes)
             (await self.get_state(TenantState)).apply(tenants.branding_of(tenant))
             self.notice = act.text("branding.saved")
+
+    async def _store_image(self, kind: AssetKind, files: list[rx.UploadFile]) -> None:
+        limit = brand_assets.LIMITS[kind].max_bytes
+        async with acting(self, ADMINS) as act:
+            data = await files[0].read(limit + 1) if files else b""
+            tenant = brand_assets.upload(act.db, act.ctx, kind.value, data)
+            (await self.get_state(TenantState)).apply(tenants.branding_of(tenant))
+            self.values[f"{kind.value}_url"] = (
+                tenant.logo_url if kind is AssetKind.LOGO else tenant.favicon_url
+            ) or ""
+            self.notice = act.text("branding.image_saved")
+
+    @rx.event
+    async def upload_logo(self, files: list[rx.UploadFile]):  # type: ignore[no-untyped-def]
+        """Store the uploaded logo (checked by content on the server)."""
+        await self._store_image(AssetKind.LOGO, files)
+        return rx.clear_selected_files("logo-upload")
+
+    @rx.event
+    async def upload_favicon(self, files: list[rx.UploadFile]):  # type: ignore[no-untyped-def]
+        """Store the uploaded favicon (checked by content on the server)."""
+        await self._store_image(AssetKind.FAVICON, files)
+        return rx.clear_selected_files("favicon-upload")
+
+    @rx.event
+    async def remove_image(self, kind: str) -> None:
+        """Drop the logo or favicon."""
+        async with acting(self, ADMINS) as act:
+            tenant = brand_assets.remove(act.db, act.ctx, kind)
+            (await self.get_state(TenantState)).apply(tenants.branding_of(tenant))
+            self.values[f"{kind}_url"] = ""
+            self.notice = act.text("branding.image_removed")
 
     @rx.event
     async def save_smtp(self, form: dict[str, Any]) -> None:

@@ -19,6 +19,7 @@ class TenantState(rx.State):
     slug: str = ""
     name: str = "Consilio"
     logo_url: str = ""
+    favicon_url: str = ""
     primary_color: str = "#1f4e8c"
     accent_color: str = "#e07a1f"
     on_primary: str = "#ffffff"
@@ -56,6 +57,7 @@ class TenantState(rx.State):
         self.slug = brand.slug
         self.name = brand.name
         self.logo_url = brand.logo_url
+        self.favicon_url = brand.favicon_url
         self.primary_color = brand.primary_color
         self.accent_color = brand.accent_color
         self.on_primary = brand.on_primary

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from app.api import health
+from app.api import brand, health
 
 
 def build_api() -> FastAPI:
@@ -13,4 +13,5 @@ def build_api() -> FastAPI:
         title="Consilio API", version="0.1.0", docs_url="/api/docs", openapi_url="/api/openapi.json"
     )
     api.include_router(health.router)
+    api.include_router(brand.router)
     return api

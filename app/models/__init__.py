@@ -1,5 +1,6 @@
 """All tables, re-exported so `from app.models import User` works and metadata is complete."""
 
+from app.models.asset import AssetKind, TenantAsset
 from app.models.audit import AuditChainHead, AuditEvent
 from app.models.auth import ActionToken, LoginThrottle, TokenPurpose, UserSession
 from app.models.job import JobFailure
@@ -11,6 +12,7 @@ __all__ = [
     "LANGUAGES",
     "MODULES",
     "ActionToken",
+    "AssetKind",
     "AuditChainHead",
     "AuditEvent",
     "JobFailure",
@@ -21,6 +23,7 @@ __all__ = [
     "Role",
     "Team",
     "Tenant",
+    "TenantAsset",
     "TokenPurpose",
     "User",
     "UserSession",

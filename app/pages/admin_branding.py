@@ -5,10 +5,12 @@ from __future__ import annotations
 import reflex as rx
 
 from app.i18n import LANGUAGE_NAMES, LANGUAGES
-from app.models import MODULES
+from app.models import MODULES, AssetKind
 from app.pages.layout import on_load, protected, title
+from app.services import brand_assets
 from components.feedback import error_callout, notice_callout
-from components.forms import field, form_card, submit_button
+from components.forms import card, field, form_card, submit_button
+from components.image_upload import ImageUpload, image_upload
 from state.admin_branding import BrandingState
 from state.locale import t
 
@@ -33,26 +35,53 @@ def _checkboxes(
     )
 
 
+def _image_field(kind: AssetKind, on_upload: object) -> rx.Component:
+    limits = brand_assets.LIMITS[kind]
+    upload_id = f"{kind.value}-upload"
+    extensions = {
+        "image/png": [".png"],
+        "image/jpeg": [".jpg", ".jpeg"],
+        "image/webp": [".webp"],
+        "image/x-icon": [".ico"],
+    }
+    return image_upload(
+        ImageUpload(
+            upload_id=upload_id,
+            label=t(f"branding.{kind.value}"),
+            help_text=t(f"branding.{kind.value}_help"),
+            current_url=BrandingState.values[f"{kind.value}_url"],
+            empty_text=t("branding.no_image"),
+            choose_text=t("branding.choose_image"),
+            upload_label=t("branding.upload"),
+            remove_label=t("branding.remove"),
+            accept={ct: extensions[ct] for ct in limits.formats.values()},
+            max_bytes=limits.max_bytes,
+            on_upload=on_upload(rx.upload_files(upload_id=upload_id)),  # type: ignore[operator]
+            on_remove=BrandingState.remove_image(kind.value),
+        )
+    )
+
+
+def _images() -> rx.Component:
+    return card(
+        t("branding.images"),
+        rx.grid(
+            _image_field(AssetKind.LOGO, BrandingState.upload_logo),
+            _image_field(AssetKind.FAVICON, BrandingState.upload_favicon),
+            columns=rx.breakpoints(initial="1", md="2"),
+            spacing="5",
+            width="100%",
+        ),
+        id="branding-images",
+    )
+
+
 def admin_branding() -> rx.Component:
     """The settings form; saving changes the look of every page at once."""
     v = BrandingState.values
     look = rx.grid(
         field(
             t("branding.tenant_name"), "name", required=True, default_value=v["name"], key=v["name"]
-        ),
-        field(
-            t("branding.logo_url"),
-            "logo_url",
-            type="url",
-            default_value=v["logo_url"],
-            key=v["logo_url"],
-        ),
-        field(
-            t("branding.favicon_url"),
-            "favicon_url",
-            type="url",
-            default_value=v["favicon_url"],
-            key=v["favicon_url"],
         ),
         field(
             t("branding.primary"),
@@ -144,6 +173,7 @@ def admin_branding() -> rx.Component:
         rx.vstack(
             error_callout(BrandingState.error),
             notice_callout(BrandingState.notice),
+            _images(),
             form_card(
                 t("branding.look"),
                 look,

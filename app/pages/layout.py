@@ -53,6 +53,7 @@ def page(*content: rx.Component) -> rx.Component:
             brand=Brand(
                 TenantState.name,
                 TenantState.logo_url,
+                TenantState.favicon_url,
                 TenantState.primary_color,
                 TenantState.accent_color,
                 TenantState.on_primary,

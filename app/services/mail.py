@@ -119,6 +119,10 @@ def render(source: TemplateSource, brand: Branding, params: dict[str, Any]) -> R
         raise InvalidInput("error.template_invalid", detail=str(exc)[:200]) from None
     if "\n" in subject or "\r" in subject:
         raise InvalidInput("error.template_invalid", detail="subject")
+    if brand.logo_url.startswith("/"):  # an uploaded logo: mail clients need the full address
+        brand = dataclasses.replace(
+            brand, logo_url=get_settings().public_url.rstrip("/") + brand.logo_url
+        )
     html = _layout.render(
         locale=source.locale,
         subject=subject,
