@@ -20,6 +20,7 @@ from app.pages import (
     landing,
     login,
     password_pages,
+    platform_outbox,
     platform_tenants,
     second_factor,
 )
@@ -65,6 +66,12 @@ PAGES = [
         platform_tenants.platform_tenants,
         platform_tenants.ON_LOAD,
         "tenants.title",
+    ),
+    (
+        routes.PLATFORM_OUTBOX,
+        platform_outbox.platform_outbox,
+        platform_outbox.ON_LOAD,
+        "outbox.title",
     ),
     (routes.FORBIDDEN, lambda: page(forbidden_view()), on_load(None), "forbidden.title"),
 ]

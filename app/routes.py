@@ -29,6 +29,7 @@ ADMIN_MAIL = "/admin/mail"
 ADMIN_AUDIT = "/admin/audit"
 ADMIN_JOBS = "/admin/jobs"
 PLATFORM_TENANTS = "/platform/tenants"
+PLATFORM_OUTBOX = "/platform/outbox"
 FORBIDDEN = "/forbidden"
 
 TENANT_PAGES = (
@@ -49,6 +50,7 @@ TENANT_PAGES = (
     ADMIN_AUDIT,
     ADMIN_JOBS,
     PLATFORM_TENANTS,
+    PLATFORM_OUTBOX,
     FORBIDDEN,
 )
 

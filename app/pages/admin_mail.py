@@ -9,6 +9,7 @@ from app.pages.layout import on_load, protected, title
 from app.services.mail import TEMPLATE_KEYS
 from components.feedback import error_callout, notice_callout
 from components.forms import card, field, text_area_field
+from components.outbox import Outbox, outbox
 from state.admin_mail import AdminMailState
 from state.locale import t
 
@@ -17,65 +18,14 @@ def _outbox() -> rx.Component:
     return card(
         t("mail.outbox_title"),
         rx.text(t("mail.outbox_help"), size="2", color_scheme="gray"),
-        rx.box(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell(t("mail.created")),
-                        rx.table.column_header_cell(t("mail.to")),
-                        rx.table.column_header_cell(t("mail.subject")),
-                        rx.table.column_header_cell(t("common.status")),
-                        rx.table.column_header_cell(""),
-                    )
-                ),
-                rx.table.body(
-                    rx.foreach(
-                        AdminMailState.mails,
-                        lambda m: rx.table.row(
-                            rx.table.cell(m["created"]),
-                            rx.table.cell(m["to"]),
-                            rx.table.cell(m["subject"]),
-                            rx.table.cell(rx.badge(t(m["status_key"]), title=m["error"])),
-                            rx.table.cell(
-                                rx.button(
-                                    t("mail.open"),
-                                    size="1",
-                                    variant="soft",
-                                    on_click=AdminMailState.open_mail(m["id"]),
-                                )
-                            ),
-                        ),
-                    )
-                ),
-                id="outbox-table",
-                width="100%",
-            ),
-            overflow_x="auto",
-            width="100%",
-        ),
-        rx.cond(AdminMailState.mails.length() == 0, rx.text(t("mail.empty"), color_scheme="gray")),
-        rx.cond(
-            AdminMailState.opened_html != "",
-            rx.vstack(
-                rx.hstack(
-                    rx.heading(AdminMailState.opened_subject, size="3"),
-                    rx.spacer(),
-                    rx.icon_button(
-                        rx.icon("x"),
-                        variant="ghost",
-                        on_click=AdminMailState.close_mail,
-                        aria_label=t("common.cancel"),
-                    ),
-                ),
-                rx.el.iframe(
-                    src_doc=AdminMailState.opened_html,
-                    title=AdminMailState.opened_subject,
-                    sandbox="",
-                    id="opened-mail",
-                    style={"width": "100%", "height": "420px", "border": "1px solid var(--gray-6)"},
-                ),
-                width="100%",
-            ),
+        outbox(
+            Outbox(
+                rows=AdminMailState.mails,
+                opened_subject=AdminMailState.opened_subject,
+                opened_html=AdminMailState.opened_html,
+                on_open=AdminMailState.open_mail,
+                on_close=AdminMailState.close_mail,
+            )
         ),
     )
 

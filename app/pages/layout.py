@@ -18,7 +18,10 @@ def href(page: str) -> rx.Var[str]:
 
 
 ROLE_LINKS: dict[str, list[tuple[str, str, str]]] = {
-    "super_admin": [("nav.tenants", routes.PLATFORM_TENANTS, "building_2")],
+    "super_admin": [
+        ("nav.tenants", routes.PLATFORM_TENANTS, "building_2"),
+        ("nav.outbox", routes.PLATFORM_OUTBOX, "inbox"),
+    ],
     "admin": [
         ("nav.users", routes.ADMIN_USERS, "users"),
         ("nav.teams", routes.ADMIN_TEAMS, "network"),

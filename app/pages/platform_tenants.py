@@ -30,7 +30,7 @@ def platform_tenants() -> rx.Component:
                     spacing="3",
                     width="100%",
                 ),
-                rx.box(submit_button(t("tenants.create"))),
+                rx.box(submit_button(t("tenants.create"), id="tenant-create")),
                 on_submit=PlatformTenantsState.create,
                 reset_on_submit=True,
             ),

@@ -100,9 +100,7 @@ def upload(session: Session, ctx: TenantContext, kind: str, data: bytes) -> Tena
     content_type, width, height = _inspect(data, LIMITS[asset_kind])
     tenant = get_tenant(session, ctx)
     digest = hashlib.sha256(data).hexdigest()
-    old = session.exec(
-        scoped(ctx, TenantAsset).where(TenantAsset.kind == asset_kind.value)
-    ).first()
+    old = session.exec(scoped(ctx, TenantAsset).where(TenantAsset.kind == asset_kind.value)).first()
     if old is not None:
         session.delete(old)
         session.flush()

@@ -21,7 +21,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from sqlmodel import Session, col, select
 
 from app.i18n import LANGUAGES, translate
-from app.models import MailStatus, MailTemplate, OutboundMail, Tenant
+from app.models import MailStatus, MailTemplate, OutboundMail, Role, Tenant
 from app.models.base import utcnow
 from app.services import audit
 from app.services.context import TenantContext, get_scoped, scoped
@@ -285,6 +285,39 @@ def get_mail(session: Session, ctx: TenantContext, mail_id: int | str) -> Outbou
     if ctx.role not in ADMINS:
         raise AccessDenied()
     return get_scoped(session, ctx, OutboundMail, mail_id)
+
+
+def list_dev_outbox(
+    session: Session, ctx: TenantContext, *, limit: int = 100
+) -> list[tuple[OutboundMail, str]]:
+    """Mails of every tenant kept in the dev outbox (never sent), with the tenant's slug.
+
+    For the platform's operators (super admins) while no SMTP server is set up, e.g. to
+    follow a new tenant's first invitation. Mails that went out by SMTP are not listed.
+    """
+    if ctx.role != Role.SUPER_ADMIN:
+        raise AccessDenied()
+    query = (
+        select(OutboundMail, Tenant.slug)
+        .join(Tenant, Tenant.id == OutboundMail.tenant_id)  # type: ignore[arg-type]
+        .where(OutboundMail.status == MailStatus.OUTBOX.value)
+        .order_by(col(OutboundMail.id).desc())
+        .limit(limit)
+    )
+    return [(row, slug) for row, slug in session.exec(query).all()]
+
+
+def get_dev_outbox_mail(session: Session, ctx: TenantContext, mail_id: int | str) -> OutboundMail:
+    """One mail of the dev outbox (super admins; sent mails stay with their tenant)."""
+    if ctx.role != Role.SUPER_ADMIN:
+        raise AccessDenied()
+    try:
+        row = session.get(OutboundMail, int(mail_id))
+    except (TypeError, ValueError):
+        row = None
+    if row is None or row.status != MailStatus.OUTBOX.value:
+        raise NotFound()
+    return row
 
 
 def get_template(session: Session, ctx: TenantContext, key: str, locale: str) -> TemplateSource:

@@ -1,0 +1,51 @@
+"""What the platform's operator does: open a new tenant whose first admin then takes over."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from app import routes
+from app.i18n import translate
+from e2e.conftest import screenshots, sign_in
+
+PASSWORD = "Helvetia-Admin-2026!"
+
+
+def test_new_tenant_first_admin_activates_from_the_dev_outbox_and_manages_users(
+    page: Page,
+) -> None:
+    sign_in(page, "super@consilio.example", tenant="platform")
+    expect(page).to_have_url(re.compile(r"/t/platform/platform/tenants$"))
+    page.locator("#field-slug").fill("helvetia")
+    page.locator("#field-name").fill("Helvetia Vorsorge")
+    page.locator("#field-admin_email").fill("chef@helvetia.example")
+    page.locator("#field-admin_name").fill("Hanna Chef")
+    page.locator("#tenant-create").click()
+    lang = page.evaluate("document.cookie.match(/consilio_lang=(\\w+)/)?.[1] || 'en'")
+    expect(
+        page.get_by_text(translate(lang, "tenants.created", name="Helvetia Vorsorge"))
+    ).to_be_visible()
+
+    page.goto(f"/t/platform{routes.PLATFORM_OUTBOX}")
+    row = page.locator("#outbox-table tr", has_text="chef@helvetia.example")
+    expect(row).to_contain_text("helvetia")
+    row.get_by_role("button").click()
+    link = page.frame_locator("#opened-mail").locator("a[href*='/activate?token=']").first
+    expect(link).to_be_visible()
+    screenshots(page, "platform-outbox")
+    href = link.get_attribute("href")
+    assert href and "/t/helvetia/activate" in href
+
+    page.goto(href)
+    expect(page.get_by_role("heading", name="Hanna Chef")).to_be_visible()
+    page.locator("#field-password").fill(PASSWORD)
+    page.locator("#field-password_repeat").fill(PASSWORD)
+    page.locator("#activate-submit").click()
+    expect(page.locator("#activate-submit")).to_have_count(0)
+
+    sign_in(page, "chef@helvetia.example", tenant="helvetia", password=PASSWORD)
+    expect(page).to_have_url(re.compile(r"/t/helvetia/admin/users$"))
+    expect(page.locator("#users-table")).to_contain_text("chef@helvetia.example")
+    expect(page.locator("header")).to_contain_text("Helvetia Vorsorge")

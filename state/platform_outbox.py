@@ -1,0 +1,49 @@
+"""Super admins read the dev outbox of every tenant (mails kept because no SMTP is set up)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.services import mail
+from state.guard import acting
+from state.platform_tenants import SUPER
+
+
+class PlatformOutboxState(rx.State):
+    """The dev outbox across tenants and one opened mail."""
+
+    error: str = ""
+    notice: str = ""
+    mails: list[dict[str, str]] = []
+    opened_subject: str = ""
+    opened_html: str = ""
+
+    @rx.event
+    async def load(self) -> None:
+        """on_load: newest kept mails first."""
+        self.opened_html = ""
+        async with acting(self, SUPER) as act:
+            self.mails = [
+                {
+                    "id": str(m.id),
+                    "tenant": slug,
+                    "to": m.to_address,
+                    "subject": m.subject,
+                    "status_key": f"mail.status.{m.status}",
+                    "created": act.when(m.created_at),
+                    "error": m.last_error,
+                }
+                for m, slug in mail.list_dev_outbox(act.db, act.ctx)
+            ]
+
+    @rx.event
+    async def open_mail(self, mail_id: str) -> None:
+        """Show one mail as its recipient would see it."""
+        async with acting(self, SUPER) as act:
+            opened = mail.get_dev_outbox_mail(act.db, act.ctx, mail_id)
+            self.opened_subject, self.opened_html = opened.subject, opened.body_html
+
+    @rx.event
+    def close_mail(self) -> None:
+        """Close the opened mail."""
+        self.opened_html = ""
