@@ -5,6 +5,7 @@ Screenshots of every visited page at phone and desktop size land in artifacts/sc
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -50,14 +51,21 @@ def browser() -> Iterator[Browser]:
         instance.close()
 
 
-@pytest.fixture
-def page(browser: Browser, app_url: str) -> Iterator[Page]:
-    """A fresh browser profile (no cookies) at desktop size."""
-    context = browser.new_context(viewport=DESKTOP, base_url=app_url, locale="de-DE")
+@contextlib.contextmanager
+def fresh_tab(browser: Browser, app_url: str, locale: str) -> Iterator[Page]:
+    """A tab in a fresh browser profile (no cookies) at desktop size, in ``locale``."""
+    context = browser.new_context(viewport=DESKTOP, base_url=app_url, locale=locale)
     tab = context.new_page()
     tab.set_default_timeout(20_000)
     yield tab
     context.close()
+
+
+@pytest.fixture
+def page(browser: Browser, app_url: str) -> Iterator[Page]:
+    """A German visitor's tab."""
+    with fresh_tab(browser, app_url, "de-DE") as tab:
+        yield tab
 
 
 def screenshots(page: Page, name: str) -> None:

@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from app import routes
 from app.i18n import translate
-from e2e.conftest import DESKTOP, screenshots, sign_in
+from e2e.conftest import fresh_tab, screenshots, sign_in
 
 NEW_PASSWORD = "Nina-Neu-Passwort-2026"
 
@@ -29,11 +29,8 @@ def admin(page: Page) -> Page:
 @pytest.fixture
 def english_visitor(browser: Browser, app_url: str) -> Iterator[Page]:
     """Someone else's browser, in English."""
-    context = browser.new_context(viewport=DESKTOP, base_url=app_url, locale="en-GB")
-    tab = context.new_page()
-    tab.set_default_timeout(20_000)
-    yield tab
-    context.close()
+    with fresh_tab(browser, app_url, "en-GB") as tab:
+        yield tab
 
 
 def _activation_link_from_outbox(admin: Page, address: str) -> str:

@@ -70,19 +70,25 @@ def _tab_on(base: str, token: str, cookies: dict[str, object]) -> ReflexClient:
     return tab
 
 
-def test_tab_state_follows_the_tab_to_another_backend(backends: tuple[str, str, str]) -> None:
-    a, b, redis_url = backends
-    tab = ReflexClient(a)
+def _login_on(base: str, password: str) -> ReflexClient:
+    """A new tab on ``base`` that submitted Anna's login form with ``password`` (then closed)."""
+    tab = ReflexClient(base)
     tab.connect()
     tab.load_page("/t/demo/login", PARAMS)
     tab.submit(
         f"{LOGIN_STATE}.submit",
-        {"email": "anna.berger@alpina.example", "password": "wrong password"},
+        {"email": "anna.berger@alpina.example", "password": password},
         PARAMS,
         LOGIN_STATE,
     )
-    assert tab.last_delta[LOGIN_STATE]["error_rx_state_"]
     tab.close()
+    return tab
+
+
+def test_tab_state_follows_the_tab_to_another_backend(backends: tuple[str, str, str]) -> None:
+    a, b, redis_url = backends
+    tab = _login_on(a, "wrong password")
+    assert tab.last_delta[LOGIN_STATE]["error_rx_state_"]
 
     assert any(tab.token in key.decode() for key in redis.from_url(redis_url).keys("*"))
     moved = _tab_on(b, tab.token, tab.cookies)
@@ -96,17 +102,8 @@ def test_tab_state_follows_the_tab_to_another_backend(backends: tuple[str, str, 
 
 def test_sign_in_on_one_backend_is_valid_on_the_other(backends: tuple[str, str, str]) -> None:
     a, b, _ = backends
-    tab = ReflexClient(a)
-    tab.connect()
-    tab.load_page("/t/demo/login", PARAMS)
-    tab.submit(
-        f"{LOGIN_STATE}.submit",
-        {"email": "anna.berger@alpina.example", "password": DEMO_PASSWORD},
-        PARAMS,
-        LOGIN_STATE,
-    )
+    tab = _login_on(a, DEMO_PASSWORD)
     assert tab.last_redirect == "/t/demo/advisor"
-    tab.close()
 
     other = _tab_on(b, tab.token, tab.cookies)
     try:

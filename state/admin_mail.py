@@ -5,9 +5,23 @@ from __future__ import annotations
 import reflex as rx
 
 from app.i18n import LANGUAGES
+from app.models import OutboundMail
 from app.services import mail
 from app.services.guard import ADMINS
 from state.guard import Acting, acting
+
+
+def mail_row(act: Acting, m: OutboundMail, tenant: str = "") -> dict[str, str]:
+    """One row of an outbox list (components.outbox), dates in the viewer's zone."""
+    return {
+        "id": str(m.id),
+        "tenant": tenant,
+        "to": m.to_address,
+        "subject": m.subject,
+        "status_key": f"mail.status.{m.status}",
+        "created": act.when(m.created_at),
+        "error": m.last_error,
+    }
 
 
 class AdminMailState(rx.State):
@@ -29,18 +43,7 @@ class AdminMailState(rx.State):
     revision: int = 0
 
     def _reload(self, act: Acting) -> None:
-        self.mails = [
-            {
-                "id": str(m.id),
-                "to": m.to_address,
-                "subject": m.subject,
-                "status": m.status,
-                "status_key": f"mail.status.{m.status}",
-                "created": act.when(m.created_at),
-                "error": m.last_error,
-            }
-            for m in mail.list_mails(act.db, act.ctx)
-        ]
+        self.mails = [mail_row(act, m) for m in mail.list_mails(act.db, act.ctx)]
 
     def _load_template(self, act: Acting) -> None:
         source = mail.get_template(act.db, act.ctx, self.template_key, self.template_locale)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.services import mail
+from state.admin_mail import mail_row
 from state.guard import acting
 from state.platform_tenants import SUPER
 
@@ -24,16 +25,7 @@ class PlatformOutboxState(rx.State):
         self.opened_html = ""
         async with acting(self, SUPER) as act:
             self.mails = [
-                {
-                    "id": str(m.id),
-                    "tenant": slug,
-                    "to": m.to_address,
-                    "subject": m.subject,
-                    "status_key": f"mail.status.{m.status}",
-                    "created": act.when(m.created_at),
-                    "error": m.last_error,
-                }
-                for m, slug in mail.list_dev_outbox(act.db, act.ctx)
+                mail_row(act, m, slug) for m, slug in mail.list_dev_outbox(act.db, act.ctx)
             ]
 
     @rx.event
