@@ -38,7 +38,8 @@ def print_logins() -> None:
     print(f"  Demo logins (password: {DEMO_PASSWORD}):")
     for login in DEMO_LOGINS:
         print(f"    {login.role:<12} {login.email:<30} {base}/t/{login.tenant_slug}/login")
-    print(f"  Dev outbox (mails): {base}/t/demo/admin/mail\n")
+    print(f"  Dev outbox (mails): {base}/t/demo/admin/mail (tenant admin),")
+    print(f"                      {base}/t/platform/platform/outbox (super admin, all tenants)\n")
 
 
 def main(argv: list[str] | None = None) -> int:
