@@ -11,7 +11,7 @@ export REFLEX_USE_SYSTEM_BUN := 1
 export NPM_CONFIG_REGISTRY ?= $(shell npm config get registry 2>/dev/null || echo https://registry.npmjs.org/)
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help dev install migrate seed test lint typecheck unit e2e loadtest system-packages clean
+.PHONY: help dev install migrate seed test lint typecheck unit media e2e loadtest system-packages clean
 
 help:
 	@echo "make dev       install what is missing and run Consilio at http://localhost:3000"
@@ -53,15 +53,19 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .
 
 typecheck: $(VENV)/.installed
-	$(VENV)/bin/mypy app workers state components loadtests
+	$(VENV)/bin/mypy app workers state components loadtests media_nodes
 
 unit: $(VENV)/.installed system-packages
-	$(VENV)/bin/pytest -q tests
+	$(VENV)/bin/pytest -q tests --ignore=tests/media
+
+# WebRTC media tests run in a network namespace with only loopback (tools/private-net.sh).
+media: $(VENV)/.installed system-packages
+	bash tools/private-net.sh $(VENV)/bin/pytest -q tests/media -p no:cacheprovider
 
 e2e: install system-packages
 	$(VENV)/bin/pytest -q e2e -p no:cacheprovider
 
-test: lint typecheck unit e2e
+test: lint typecheck unit media e2e
 
 # --- benchmark (not a test gate) ----------------------------------------------------------
 USERS ?= 20

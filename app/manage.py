@@ -1,4 +1,4 @@
-"""Operator commands: `python -m app.manage migrate|seed|logins`."""
+"""Operator commands: `python -m app.manage migrate|seed|logins|config-table`."""
 
 from __future__ import annotations
 
@@ -42,11 +42,28 @@ def print_logins() -> None:
     print(f"                      {base}/t/platform/platform/outbox (super admin, all tenants)\n")
 
 
+def config_table() -> str:
+    """The README's configuration table, made from the Settings fields."""
+    from app.settings import Settings
+
+    rows = [
+        "| setting | environment variable | default | meaning |",
+        "| --- | --- | --- | --- |",
+    ]
+    for name, field in Settings.model_fields.items():
+        default = str(field.default).replace(str(PROJECT_ROOT), "<project>")
+        rows.append(f"| {name} | `CONSILIO_{name.upper()}` | `{default}` | {field.description} |")
+    return "\n".join(rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one operator command."""
     parser = argparse.ArgumentParser(prog="python -m app.manage")
-    parser.add_argument("command", choices=["migrate", "seed", "logins"])
+    parser.add_argument("command", choices=["migrate", "seed", "logins", "config-table"])
     args = parser.parse_args(argv)
+    if args.command == "config-table":
+        print(config_table())
+        return 0
     {"migrate": migrate, "seed": seed, "logins": print_logins}[args.command]()
     return 0
 

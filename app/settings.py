@@ -71,6 +71,18 @@ class Settings(BaseSettings):
     )
     worker_threads: int = Field(default=2, description="Worker threads of the in-process broker.")
     log_level: str = Field(default="INFO", description="Python log level.")
+    media_host: str = Field(default="127.0.0.1", description="Address a media node listens on.")
+    media_port: int = Field(default=8443, description="Signaling/health/metrics port of a node.")
+    media_ice_addresses: str = Field(
+        default="",
+        description=(
+            "Comma-separated addresses a media node gathers ICE candidates on (empty: every "
+            "interface but loopback; tests use 127.0.0.1 inside a private network namespace)."
+        ),
+    )
+    media_join_token_seconds: int = Field(
+        default=120, description="How long a join token for a media node stays valid."
+    )
     demo_data: bool = Field(default=True, description="Seed the demo tenants on `make dev`.")
 
     @property

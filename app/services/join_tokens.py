@@ -1,0 +1,85 @@
+"""Short-lived tokens the app signs to let one participant into one room on a media node.
+
+The media node checks them with the same secret (derived from CONSILIO_SECRET_KEY), so a
+browser can only join the room, under the name and role, the app allowed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import time
+
+import jwt
+
+from app.settings import get_settings
+
+ALGORITHM = "HS256"
+AUDIENCE = "consilio-media"
+ROLES = ("moderator", "participant")
+
+
+class JoinRefused(Exception):
+    """A join token that is forged, expired or malformed."""
+
+
+@dataclasses.dataclass(frozen=True)
+class JoinGrant:
+    """Who may join which room, in which role."""
+
+    room: str
+    participant: str
+    name: str
+    role: str
+
+
+def _key() -> bytes:
+    return hashlib.sha256(b"consilio-join-token:" + get_settings().secret_key.encode()).digest()
+
+
+def issue(
+    grant: JoinGrant, *, lifetime_seconds: int | None = None, now: float | None = None
+) -> str:
+    """Sign ``grant`` for ``lifetime_seconds`` (default from the settings)."""
+    if grant.role not in ROLES:
+        raise ValueError(f"unknown role {grant.role!r}")
+    issued = int(now if now is not None else time.time())
+    lifetime = lifetime_seconds or get_settings().media_join_token_seconds
+    claims = {
+        "aud": AUDIENCE,
+        "iat": issued,
+        "exp": issued + lifetime,
+        "room": grant.room,
+        "sub": grant.participant,
+        "name": grant.name,
+        "role": grant.role,
+    }
+    return jwt.encode(claims, _key(), algorithm=ALGORITHM)
+
+
+def verify(token: str) -> JoinGrant:
+    """The grant inside a valid token, else JoinRefused."""
+    try:
+        claims = jwt.decode(
+            token,
+            _key(),
+            algorithms=[ALGORITHM],
+            audience=AUDIENCE,
+            options={"require": ["exp", "iat", "aud", "sub"]},
+        )
+    except jwt.ExpiredSignatureError:
+        raise JoinRefused("expired") from None
+    except jwt.PyJWTError:
+        raise JoinRefused("invalid") from None
+    try:
+        grant = JoinGrant(
+            room=str(claims["room"]),
+            participant=str(claims["sub"]),
+            name=str(claims["name"]),
+            role=str(claims["role"]),
+        )
+    except KeyError:
+        raise JoinRefused("invalid") from None
+    if grant.role not in ROLES or not grant.room or not grant.participant:
+        raise JoinRefused("invalid")
+    return grant

@@ -1,0 +1,321 @@
+"""One participant's signaling connection to a node, and the peer connections it owns.
+
+Protocol (JSON text messages on the websocket; the browser always offers, the node answers):
+
+    -> {"type": "join", "token": T}            <- {"type": "joined", "participant", "room",
+                                                    "publications": [...], "participants": [...]}
+    -> {"type": "publish", "sdp": offer}        <- {"type": "publish-answer", "sdp": answer}
+    -> {"type": "subscribe", "publisher": P, "sdp": recvonly offer}
+                                                <- {"type": "subscribe-answer", "publisher", "sdp"}
+    -> {"type": "candidate", "target": "publish" | P, "candidate": C}   (trickle ICE)
+    -> {"type": "mute", "participant": P, "kind": "audio"|"video", "muted": bool}  (moderator)
+    -> {"type": "leave"}
+    <- {"type": "participant-joined" | "participant-left" | "published" | "muted", ...}
+    <- {"type": "error", "code": ..., "message": ...}   (the connection stays up)
+
+One peer connection publishes the participant's tracks; one per remote publisher receives
+that publisher's tracks. All of them forward only (see forwarding.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from typing import Any
+
+from aiohttp import web
+from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
+from aiortc.sdp import candidate_from_sdp
+
+from app.services import join_tokens
+from media_nodes import metrics
+from media_nodes.forwarding import ForwardingReceiver, forward_only
+from media_nodes.publication import ForwardedTrack, Publication
+from media_nodes.room import Room, Rooms
+
+logger = logging.getLogger(__name__)
+
+MAX_SDP = 30_000
+KINDS = ("audio", "video")
+
+
+class SignalingError(Exception):
+    """A message the node refuses; the participant gets ``code`` and the room goes on."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _text(message: dict[str, Any], key: str, limit: int) -> str:
+    value = message.get(key)
+    if not isinstance(value, str) or not value or len(value) > limit:
+        raise SignalingError("bad_message", f"'{key}' must be a non-empty string")
+    return value
+
+
+class ParticipantSession:
+    """A joined participant: their websocket, publications and subscriptions."""
+
+    def __init__(self, ws: web.WebSocketResponse, rooms: Rooms) -> None:
+        self.ws = ws
+        self.rooms = rooms
+        self.grant: join_tokens.JoinGrant | None = None
+        self.room: Room | None = None
+        self.publications: dict[str, Publication] = {}
+        self._publish_pc: RTCPeerConnection | None = None
+        self._subscriptions: dict[str, tuple[RTCPeerConnection, list[ForwardedTrack]]] = {}
+        self._closed = False
+
+    # --- sending ----------------------------------------------------------------------------
+    async def send_text(self, text: str) -> None:
+        """Send one message unless the socket is gone."""
+        if not self.ws.closed:
+            await self.ws.send_str(text)
+
+    async def send(self, message: dict[str, Any]) -> None:
+        """Send one message (a dict) as JSON."""
+        await self.send_text(json.dumps(message))
+
+    # --- receiving --------------------------------------------------------------------------
+    async def handle_text(self, text: str) -> None:
+        """Act on one message; a bad one is answered with an error and changes nothing."""
+        try:
+            try:
+                message = json.loads(text)
+            except ValueError:
+                raise SignalingError("bad_message", "not JSON") from None
+            if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+                raise SignalingError("bad_message", "a message is an object with a 'type'")
+            await self._dispatch(message)
+        except SignalingError as exc:
+            await self._refuse(exc)
+        except Exception:  # a bug must not drop the participant; the room goes on
+            logger.exception("message from %s failed", self.grant and self.grant.participant)
+            await self._refuse(SignalingError("internal", "the node could not handle that"))
+
+    async def _refuse(self, exc: SignalingError) -> None:
+        metrics.SIGNALING_ERRORS.labels(exc.code).inc()
+        await self.send({"type": "error", "code": exc.code, "message": exc.message})
+        if exc.code in ("token_invalid", "token_expired"):
+            await self.ws.close()
+
+    async def _dispatch(self, message: dict[str, Any]) -> None:
+        kind = message["type"]
+        if kind == "join":
+            await self._join(_text(message, "token", 4096))
+            return
+        if self.grant is None or self.room is None:
+            raise SignalingError("not_joined", "join first")
+        if kind == "publish":
+            await self._publish(_text(message, "sdp", MAX_SDP))
+        elif kind == "subscribe":
+            await self._subscribe(_text(message, "publisher", 200), _text(message, "sdp", MAX_SDP))
+        elif kind == "candidate":
+            await self._candidate(message)
+        elif kind == "mute":
+            await self._mute(message)
+        elif kind == "leave":
+            await self.ws.close()
+        else:
+            raise SignalingError("bad_message", f"unknown type {kind[:40]!r}")
+
+    # --- join -------------------------------------------------------------------------------
+    async def _join(self, token: str) -> None:
+        if self.grant is not None:
+            raise SignalingError("bad_message", "already joined")
+        try:
+            grant = join_tokens.verify(token)
+        except join_tokens.JoinRefused as exc:
+            code = "token_expired" if str(exc) == "expired" else "token_invalid"
+            raise SignalingError(code, "the join link is not valid (any more)") from None
+        room = self.rooms.enter(grant.room)
+        previous = room.participants.get(grant.participant)
+        if previous is not None:  # the same participant on a new device: the old one leaves
+            await previous.send({"type": "replaced"})
+            await previous.close()
+        self.grant, self.room = grant, room
+        room.participants[grant.participant] = self
+        metrics.PARTICIPANTS.inc()
+        await self.send(
+            {
+                "type": "joined",
+                "room": room.id,
+                "participant": grant.participant,
+                "publications": [p.describe() for p in room.publications()],
+                "participants": [
+                    {"id": pid, "name": s.grant.name, "role": s.grant.role}
+                    for pid, s in room.participants.items()
+                    if s.grant is not None
+                ],
+            }
+        )
+        await room.broadcast(
+            {
+                "type": "participant-joined",
+                "participant": {"id": grant.participant, "name": grant.name, "role": grant.role},
+            },
+            skip=grant.participant,
+        )
+
+    # --- media ------------------------------------------------------------------------------
+    def _new_pc(self) -> RTCPeerConnection:
+        return RTCPeerConnection(RTCConfiguration(iceServers=[]))
+
+    @staticmethod
+    async def _take_offer(pc: RTCPeerConnection, sdp: str) -> None:
+        if "\nm=audio " not in sdp and "\nm=video " not in sdp:
+            raise SignalingError("bad_sdp", "the offer has no audio or video")
+        try:
+            await pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="offer"))
+        except Exception as exc:  # aiortc raises ValueError and others for broken SDP
+            raise SignalingError("bad_sdp", f"the offer is not valid SDP: {exc}"[:200]) from None
+
+    @staticmethod
+    async def _complete_answer(pc: RTCPeerConnection) -> str:
+        try:
+            answer = await pc.createAnswer()
+            await pc.setLocalDescription(answer)
+        except Exception as exc:
+            raise SignalingError("bad_sdp", f"no answer fits the offer: {exc}"[:200]) from None
+        return pc.localDescription.sdp
+
+    async def _publish(self, sdp: str) -> None:
+        assert self.grant is not None and self.room is not None
+        if self._publish_pc is not None:
+            raise SignalingError("bad_message", "already publishing")
+        pc = self._new_pc()
+        try:
+            await self._take_offer(pc, sdp)
+            forward_only(pc)
+            answer = await self._complete_answer(pc)
+        except SignalingError:
+            await pc.close()
+            raise
+        self._publish_pc = pc
+        new: list[Publication] = []
+        for transceiver in pc.getTransceivers():
+            receiver = transceiver.receiver
+            if transceiver.kind not in KINDS or not isinstance(receiver, ForwardingReceiver):
+                continue
+            if transceiver.kind in {p.kind for p in new}:
+                continue  # one track of each kind per participant (screen share comes later)
+            publication = Publication(
+                f"{self.grant.participant}:{transceiver.kind}",
+                self.grant.participant,
+                transceiver.kind,
+                receiver,
+            )
+            self.publications[publication.id] = publication
+            metrics.PUBLICATIONS.labels(transceiver.kind).inc()
+            new.append(publication)
+        await self.send({"type": "publish-answer", "sdp": answer})
+        for publication in new:
+            await self.room.broadcast(
+                {"type": "published", "publication": publication.describe()},
+                skip=self.grant.participant,
+            )
+
+    async def _subscribe(self, publisher: str, sdp: str) -> None:
+        assert self.room is not None
+        publications = self.room.publications_of(publisher)
+        if not publications:
+            raise SignalingError("unknown_publisher", "that participant publishes nothing")
+        pc = self._new_pc()
+        tracks: list[ForwardedTrack] = []
+        try:
+            await self._take_offer(pc, sdp)
+            for publication in publications:
+                track = publication.subscribe()
+                tracks.append(track)
+                pc.addTrack(track)
+            forward_only(pc)
+            answer = await self._complete_answer(pc)
+        except SignalingError:
+            for track in tracks:
+                track.publication.unsubscribe(track)
+            await pc.close()
+            raise
+        await self.drop_subscription(publisher)  # a fresh subscription replaces the old one
+        self._subscriptions[publisher] = (pc, tracks)
+        metrics.FORWARDED_STREAMS.inc(len(tracks))
+        await self.send({"type": "subscribe-answer", "publisher": publisher, "sdp": answer})
+
+    async def drop_subscription(self, publisher: str) -> None:
+        """Stop receiving ``publisher`` (they left, or this participant subscribes again)."""
+        if publisher in self._subscriptions:
+            await self._unsubscribe(publisher)
+
+    async def _unsubscribe(self, publisher: str) -> None:
+        pc, tracks = self._subscriptions.pop(publisher)
+        for track in tracks:
+            track.publication.unsubscribe(track)
+        metrics.FORWARDED_STREAMS.dec(len(tracks))
+        await pc.close()
+
+    async def _candidate(self, message: dict[str, Any]) -> None:
+        target = _text(message, "target", 200)
+        raw = message.get("candidate")
+        if not isinstance(raw, dict) or not isinstance(raw.get("candidate"), str):
+            raise SignalingError("bad_message", "'candidate' must be an RTCIceCandidateInit")
+        pc = (
+            self._publish_pc if target == "publish" else self._subscriptions.get(target, (None,))[0]
+        )
+        if pc is None:
+            raise SignalingError("bad_message", "no such peer connection")
+        line = raw["candidate"]
+        if not line:  # end of candidates
+            return
+        try:
+            candidate = candidate_from_sdp(line.removeprefix("candidate:"))
+        except (ValueError, IndexError):
+            raise SignalingError("bad_message", "unreadable ICE candidate") from None
+        candidate.sdpMid = raw.get("sdpMid")
+        candidate.sdpMLineIndex = raw.get("sdpMLineIndex")
+        await pc.addIceCandidate(candidate)
+
+    async def _mute(self, message: dict[str, Any]) -> None:
+        assert self.grant is not None and self.room is not None
+        if self.grant.role != "moderator":
+            raise SignalingError("forbidden", "only the moderator mutes others")
+        target = _text(message, "participant", 200)
+        kind = message.get("kind")
+        muted = message.get("muted", True)
+        if kind not in KINDS or not isinstance(muted, bool):
+            raise SignalingError("bad_message", "'kind' is audio or video, 'muted' a boolean")
+        publication = next((p for p in self.room.publications_of(target) if p.kind == kind), None)
+        if publication is None:
+            raise SignalingError("unknown_publisher", "that participant publishes no such track")
+        publication.set_muted(muted)
+        await self.room.broadcast({"type": "muted", "publication": publication.describe()})
+
+    # --- leaving ----------------------------------------------------------------------------
+    async def close(self) -> None:
+        """Leave the room: end publications and subscriptions, close the socket."""
+        if self._closed:
+            return
+        self._closed = True
+        for publisher in list(self._subscriptions):
+            await self._unsubscribe(publisher)
+        for publication in self.publications.values():
+            publication.end()
+            metrics.PUBLICATIONS.labels(publication.kind).dec()
+        if self._publish_pc is not None:
+            await self._publish_pc.close()
+        room, grant = self.room, self.grant
+        if (
+            room is not None
+            and grant is not None
+            and room.participants.get(grant.participant) is self
+        ):
+            del room.participants[grant.participant]
+            metrics.PARTICIPANTS.dec()
+            for other in room.participants.values():
+                await other.drop_subscription(grant.participant)
+            await room.broadcast({"type": "participant-left", "participant": grant.participant})
+            self.rooms.leave_if_empty(room)
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.ws.close(), timeout=2)

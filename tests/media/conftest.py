@@ -1,0 +1,79 @@
+"""Media tests run a real media node and aiortc peers, inside a private network namespace.
+
+`make test` starts them through tools/private-net.sh; anywhere else they refuse to run (they
+would send WebRTC media over the machine's real interfaces), rather than being skipped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.settings import get_settings
+from media_nodes.ice import restrict_host_addresses
+from tests.servers import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+SECRET = "media-test-secret"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_network() -> None:
+    names = [name for _, name in socket.if_nameindex()]
+    if names != ["lo"]:
+        raise RuntimeError(
+            f"media tests need a network namespace with only loopback (found {names}); "
+            "run them with: tools/private-net.sh .venv/bin/pytest tests/media"
+        )
+    os.environ["CONSILIO_SECRET_KEY"] = SECRET
+    get_settings.cache_clear()
+    restrict_host_addresses(["127.0.0.1"])  # the test's own aiortc peers
+
+
+def _wait(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"media node exited:\n{log.read_text()[-3000:]}")
+        with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=2):  # noqa: S310
+            return
+        time.sleep(0.2)
+    raise RuntimeError(f"media node did not start:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture
+def node() -> Iterator[str]:
+    """A media node process on a free loopback port; yields its base URL."""
+    port = free_port()
+    log = Path(tempfile.mkdtemp(prefix="consilio-node-")) / "node.log"
+    env = {
+        **os.environ,
+        "CONSILIO_SECRET_KEY": SECRET,
+        "CONSILIO_MEDIA_PORT": str(port),
+        "CONSILIO_MEDIA_ICE_ADDRESSES": "127.0.0.1",
+        "PYTHONPATH": str(ROOT),
+    }
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "media_nodes"], cwd=ROOT, env=env, stdout=out, stderr=out
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait(f"{base}/health", proc, log)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
