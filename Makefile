@@ -11,12 +11,13 @@ export REFLEX_USE_SYSTEM_BUN := 1
 export NPM_CONFIG_REGISTRY ?= $(shell npm config get registry 2>/dev/null || echo https://registry.npmjs.org/)
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help dev install migrate seed test lint typecheck unit media e2e loadtest system-packages clean
+.PHONY: help dev install migrate seed test lint typecheck unit media e2e loadtest bench-sfu system-packages clean
 
 help:
 	@echo "make dev       install what is missing and run Consilio at http://localhost:3000"
 	@echo "make test      lint, type check, unit + integration tests (PostgreSQL, Redis, SMTP), e2e (Chromium)"
 	@echo "make loadtest  Locust benchmark (login + browse) on loopback: USERS=20 DURATION=60s REDIS=1"
+	@echo "make bench-sfu media node CPU per forwarded 1 Mbit/s stream vs aiortc MediaRelay"
 
 # --- installation (stamps make a second run fast) ---------------------------------------
 $(VENV)/.installed: pyproject.toml
@@ -73,6 +74,11 @@ SPAWN_RATE ?= 5
 DURATION ?= 60s
 loadtest: install
 	$(PY) -m loadtests.run --users $(USERS) --spawn-rate $(SPAWN_RATE) --duration $(DURATION) $(if $(REDIS),--redis)
+
+# N publishers x M subscribers of 1 Mbit/s VP8 (+ Opus) through a media node and through
+# aiortc's MediaRelay as baseline, in a loopback-only network namespace. Prints JSON lines.
+bench-sfu: install system-packages
+	bash tools/private-net.sh $(PY) -m loadtests.sfu_bench
 
 clean:
 	rm -rf .web .states data/consilio.db artifacts
