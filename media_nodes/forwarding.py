@@ -21,6 +21,8 @@ from typing import Any
 from aiortc import RTCPeerConnection, RTCRtpReceiver, RTCRtpSender
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters, RTCRtpReceiveParameters
 
+from media_nodes.assembly import AudioPassThrough, VideoFrameAssembler
+
 FrameSink = Callable[[RTCRtpCodecParameters, Any], None]
 
 
@@ -65,6 +67,10 @@ class ForwardingReceiver(RTCRtpReceiver):
         for encoding in parameters.encodings:
             if encoding.rtx:
                 self._RTCRtpReceiver__rtx_ssrc[encoding.rtx.ssrc] = encoding.ssrc  # type: ignore[attr-defined]
+        kind = self._RTCRtpReceiver__kind  # type: ignore[attr-defined]
+        self._RTCRtpReceiver__jitter_buffer = (
+            VideoFrameAssembler() if kind == "video" else AudioPassThrough()
+        )
         self._RTCRtpReceiver__decoder_queue = _FrameTap(self)
         self._RTCRtpReceiver__decoder_thread = _NoDecoder()
         self._RTCRtpReceiver__transport._register_rtp_receiver(self, parameters)  # type: ignore[attr-defined]
