@@ -80,6 +80,24 @@ class Settings(BaseSettings):
             "interface but loopback; tests use 127.0.0.1 inside a private network namespace)."
         ),
     )
+    media_public_url: str = Field(
+        default="http://127.0.0.1:8443",
+        description="Where browsers reach this media node (its /ws signaling lives below).",
+    )
+    media_node_id: str = Field(
+        default="", description="Name of this media node in the registry (empty: host:port)."
+    )
+    media_heartbeat_seconds: float = Field(
+        default=2.0, description="How often a media node reports its load to the registry."
+    )
+    media_node_ttl_seconds: float = Field(
+        default=6.0, description="A node silent this long is dropped and its rooms move."
+    )
+    media_drain_seconds: float = Field(
+        default=3600.0,
+        description="On SIGTERM a node takes no new rooms; it stops when its "
+        "rooms are empty or after this many seconds.",
+    )
     media_join_token_seconds: int = Field(
         default=120, description="How long a join token for a media node stays valid."
     )

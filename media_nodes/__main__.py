@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-
-from aiohttp import web
 
 from app.settings import get_settings
 from media_nodes.ice import restrict_host_addresses
-from media_nodes.server import build_app
+from media_nodes.node import MediaNode
 
 
 def main() -> None:
-    """Serve signaling, health and metrics until stopped."""
+    """Serve signaling, health and metrics; report to the registry; drain on SIGTERM."""
     settings = get_settings()
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
-    restrict_host_addresses(
-        [a.strip() for a in settings.media_ice_addresses.split(",") if a.strip()]
-    )
-    web.run_app(build_app(), host=settings.media_host, port=settings.media_port, print=None)
+    addresses = [a.strip() for a in settings.media_ice_addresses.split(",") if a.strip()]
+    restrict_host_addresses(addresses)
+    asyncio.run(MediaNode(settings).serve())
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -51,29 +52,40 @@ def _wait(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 3
     raise RuntimeError(f"media node did not start:\n{log.read_text()[-3000:]}")
 
 
-@pytest.fixture
-def node() -> Iterator[str]:
-    """A media node process on a free loopback port; yields its base URL."""
+@contextlib.contextmanager
+def media_node(name: str, **settings: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """A media node process on a free loopback port: (base URL, process)."""
     port = free_port()
-    log = Path(tempfile.mkdtemp(prefix="consilio-node-")) / "node.log"
+    log = Path(tempfile.mkdtemp(prefix=f"consilio-node-{name}-")) / "node.log"
+    base = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
         "CONSILIO_SECRET_KEY": SECRET,
         "CONSILIO_MEDIA_PORT": str(port),
+        "CONSILIO_MEDIA_PUBLIC_URL": base,
+        "CONSILIO_MEDIA_NODE_ID": name,
         "CONSILIO_MEDIA_ICE_ADDRESSES": "127.0.0.1",
         "PYTHONPATH": str(ROOT),
+        **settings,
     }
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "media_nodes"], cwd=ROOT, env=env, stdout=out, stderr=out
         )
-    base = f"http://127.0.0.1:{port}"
     try:
         _wait(f"{base}/health", proc, log)
-        yield base
+        yield base, proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)  # stop now (SIGTERM would drain)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+@pytest.fixture
+def node() -> Iterator[str]:
+    """One media node without a registry (the dev layout); yields its base URL."""
+    with media_node("solo") as (base, _proc):
+        yield base
