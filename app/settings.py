@@ -98,6 +98,20 @@ class Settings(BaseSettings):
         description="On SIGTERM a node takes no new rooms; it stops when its "
         "rooms are empty or after this many seconds.",
     )
+    turn_urls: str = Field(
+        default="",
+        description="Comma-separated TURN URLs given to browsers, e.g. "
+        "turn:turn.example.com:3478?transport=udp (empty: no relay offered).",
+    )
+    turn_secret: str = Field(
+        default="",
+        description="Shared secret with coturn (static-auth-secret); empty: derived from "
+        "CONSILIO_SECRET_KEY.",
+    )
+    turn_realm: str = Field(default="consilio", description="TURN realm.")
+    turn_credential_seconds: int = Field(
+        default=3600, description="Lifetime of the TURN credentials a participant gets."
+    )
     media_join_token_seconds: int = Field(
         default=120, description="How long a join token for a media node stays valid."
     )
