@@ -4,7 +4,9 @@ a node told to stop (SIGTERM) finishes its rooms and takes no new ones."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
+import subprocess
 import time
 from collections.abc import AsyncIterator, Iterator
 
@@ -46,12 +48,22 @@ def _settings(redis_url: str) -> dict[str, str]:
     }
 
 
-async def _wait_for_nodes(registry: RedisRegistry, count: int) -> None:
-    for _ in range(50):
-        if len(registry.live_nodes()) == count:
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"expected {count} live nodes, got {registry.live_nodes()}")
+@contextlib.contextmanager
+def two_nodes(
+    redis_url: str, registry: RedisRegistry
+) -> Iterator[tuple[str, subprocess.Popen[bytes], str]]:
+    """Nodes "a" and "b" on one Redis, both reporting: (a's URL, a's process, b's URL)."""
+    with (
+        media_node("a", **_settings(redis_url)) as (a, proc_a),
+        media_node("b", **_settings(redis_url)) as (b, _),
+    ):
+        for _ in range(50):
+            if len(registry.live_nodes()) == 2:
+                break
+            time.sleep(0.1)
+        else:
+            raise AssertionError(f"expected 2 live nodes, got {registry.live_nodes()}")
+        yield a, proc_a, b
 
 
 async def _call(
@@ -72,11 +84,7 @@ async def _call(
 async def test_killed_nodes_room_comes_back_on_the_other_node_within_ten_seconds(
     redis_url: str, registry: RedisRegistry, http: aiohttp.ClientSession
 ) -> None:
-    with (
-        media_node("a", **_settings(redis_url)) as (a, proc_a),
-        media_node("b", **_settings(redis_url)) as (b, _),
-    ):
-        await _wait_for_nodes(registry, 2)
+    with two_nodes(redis_url, registry) as (a, proc_a, b):
         advisor, customer = await _call(registry, "meeting-1", http)
         first_node = advisor.node
         assert first_node == a  # equal load: the first node by name
@@ -99,11 +107,7 @@ async def test_killed_nodes_room_comes_back_on_the_other_node_within_ten_seconds
 async def test_draining_node_finishes_its_room_and_sends_new_rooms_elsewhere(
     redis_url: str, registry: RedisRegistry, http: aiohttp.ClientSession
 ) -> None:
-    with (
-        media_node("a", **_settings(redis_url)) as (a, proc_a),
-        media_node("b", **_settings(redis_url)) as (b, _),
-    ):
-        await _wait_for_nodes(registry, 2)
+    with two_nodes(redis_url, registry) as (a, proc_a, b):
         advisor, customer = await _call(registry, "meeting-2", http)
         assert advisor.node == a
         proc_a.send_signal(signal.SIGTERM)

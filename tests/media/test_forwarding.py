@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
+from aiortc.mediastreams import MediaStreamTrack
 
 from tests.media.peers import HEIGHT, WIDTH, Peer, next_frame, token_for
 
@@ -39,6 +40,19 @@ def _peer(node: str, http: aiohttp.ClientSession, peers: list[Peer]) -> Peer:
     peer = Peer(node, http)
     peers.append(peer)
     return peer
+
+
+async def _advisor_seen_by_customer(
+    node: str, http: aiohttp.ClientSession, peers: list[Peer], room: str
+) -> tuple[Peer, Peer, dict[str, MediaStreamTrack]]:
+    """The advisor (moderator) publishes; the customer receives the first picture."""
+    advisor, customer = _peer(node, http, peers), _peer(node, http, peers)
+    await advisor.join(token_for(room, "advisor", "moderator"))
+    await advisor.publish()
+    await customer.join(token_for(room, "customer"))
+    tracks = await customer.subscribe("advisor")
+    await next_frame(tracks["video"], 10)
+    return advisor, customer, tracks
 
 
 async def test_subscriber_gets_the_publishers_video_and_audio_and_the_node_decodes_nothing(
@@ -125,12 +139,8 @@ async def test_only_the_moderator_mutes(
 async def test_forged_or_expired_join_token_is_refused_and_the_room_goes_on(
     node: str, http: aiohttp.ClientSession, peers: list[Peer], token: str, code: str
 ) -> None:
-    advisor, customer, intruder = (_peer(node, http, peers) for _ in range(3))
-    await advisor.join(token_for("r5", "advisor", "moderator"))
-    await advisor.publish()
-    await customer.join(token_for("r5", "customer"))
-    tracks = await customer.subscribe("advisor")
-    await next_frame(tracks["video"], 10)
+    _, _, tracks = await _advisor_seen_by_customer(node, http, peers, "r5")
+    intruder = _peer(node, http, peers)
 
     if token == "EXPIRED":  # valid signature, but issued a minute ago for 1 second
         token = token_for("r5", "intruder", lifetime_seconds=1, now=time.time() - 60)
@@ -148,12 +158,7 @@ async def test_forged_or_expired_join_token_is_refused_and_the_room_goes_on(
 async def test_malformed_messages_are_answered_with_errors_and_change_nothing(
     node: str, http: aiohttp.ClientSession, peers: list[Peer]
 ) -> None:
-    advisor, customer = _peer(node, http, peers), _peer(node, http, peers)
-    await advisor.join(token_for("r6", "advisor", "moderator"))
-    await advisor.publish()
-    await customer.join(token_for("r6", "customer"))
-    tracks = await customer.subscribe("advisor")
-    await next_frame(tracks["video"], 10)
+    advisor, customer, tracks = await _advisor_seen_by_customer(node, http, peers, "r6")
 
     bad: list[tuple[Peer, dict[str, object] | str, str]] = [
         (customer, "not json", "bad_message"),
