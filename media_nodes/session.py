@@ -132,11 +132,12 @@ class ParticipantSession:
         except join_tokens.JoinRefused as exc:
             code = "token_expired" if str(exc) == "expired" else "token_invalid"
             raise SignalingError(code, "the join link is not valid (any more)") from None
-        room = self.rooms.enter(grant.room)
-        previous = room.participants.get(grant.participant)
+        previous = self.rooms.enter(grant.room).participants.get(grant.participant)
         if previous is not None:  # the same participant on a new device: the old one leaves
             await previous.send({"type": "replaced"})
             await previous.close()
+        # Entered (again) only now: closing the old device may have ended an empty room.
+        room = self.rooms.enter(grant.room)
         self.grant, self.room = grant, room
         room.participants[grant.participant] = self
         metrics.PARTICIPANTS.inc()

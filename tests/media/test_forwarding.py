@@ -177,3 +177,19 @@ async def test_malformed_messages_are_answered_with_errors_and_change_nothing(
         assert (await peer.expect("error"))["code"] == code, message
     await next_frame(tracks["video"], 2)
     assert health(node)["participants"] == 2
+
+
+async def test_same_participant_on_a_new_device_replaces_the_old_one_in_the_same_room(
+    node: str, http: aiohttp.ClientSession, peers: list[Peer]
+) -> None:
+    laptop, phone, advisor = (_peer(node, http, peers) for _ in range(3))
+    await laptop.join(token_for("r7", "customer"))
+    await phone.join(token_for("r7", "customer"))  # the room had only the laptop in it
+    assert (await laptop.expect("replaced"))["type"] == "replaced"
+    assert (await laptop.expect("closed"))["type"] == "closed"
+    await phone.publish()
+    joined = await advisor.join(token_for("r7", "advisor", "moderator"))
+    assert [p["id"] for p in joined["participants"]] == ["customer", "advisor"]
+    tracks = await advisor.subscribe("customer")
+    await next_frame(tracks["video"], 10)
+    assert health(node)["rooms"] == 1
