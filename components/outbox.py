@@ -11,8 +11,6 @@ from typing import Any
 
 import reflex as rx
 
-from state.locale import t
-
 
 @dataclasses.dataclass(frozen=True)
 class Outbox:
@@ -23,11 +21,13 @@ class Outbox:
     opened_html: rx.Var[str]
     on_open: Callable[[rx.Var[str]], Any]
     on_close: Any
+    text: Callable[[Any], rx.Var[str]]  # message key (or a var holding one) -> text
     show_tenant: bool = False
 
 
 def outbox(box: Outbox) -> rx.Component:
     """The mail table and, below it, the opened mail."""
+    t = box.text
     headers = [
         t("mail.created"),
         *([t("mail.tenant")] if box.show_tenant else []),

@@ -25,6 +25,7 @@ def _outbox() -> rx.Component:
                 opened_html=AdminMailState.opened_html,
                 on_open=AdminMailState.open_mail,
                 on_close=AdminMailState.close_mail,
+                text=t,
             )
         ),
     )

@@ -28,6 +28,7 @@ def platform_outbox() -> rx.Component:
                         opened_html=PlatformOutboxState.opened_html,
                         on_open=PlatformOutboxState.open_mail,
                         on_close=PlatformOutboxState.close_mail,
+                        text=t,
                         show_tenant=True,
                     )
                 ),
