@@ -11,7 +11,7 @@ export REFLEX_USE_SYSTEM_BUN := 1
 export NPM_CONFIG_REGISTRY ?= $(shell npm config get registry 2>/dev/null || echo https://registry.npmjs.org/)
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help dev install migrate seed test lint typecheck unit media e2e loadtest bench-sfu system-packages clean
+.PHONY: help dev install migrate seed test lint typecheck unit media e2e e2e-meeting web-build loadtest bench-sfu system-packages clean
 
 help:
 	@echo "make dev       install what is missing and run Consilio at http://localhost:3000"
@@ -64,9 +64,18 @@ media: $(VENV)/.installed system-packages
 	bash tools/private-net.sh $(VENV)/bin/pytest -q tests/media -p no:cacheprovider
 
 e2e: install system-packages
-	$(VENV)/bin/pytest -q e2e -p no:cacheprovider
+	$(VENV)/bin/pytest -q e2e --ignore=e2e/meeting -p no:cacheprovider
 
-test: lint typecheck unit media e2e
+# The frontend's packages come from the npm registry, which the namespace cannot reach:
+# build once outside, then the app serves inside the namespace without downloading.
+web-build: install
+	$(VENV)/bin/reflex export --frontend-only --no-zip --loglevel warning >/dev/null
+
+# The meeting room end to end (app + media nodes + Chromium), in a loopback-only namespace.
+e2e-meeting: install system-packages web-build
+	bash tools/private-net.sh $(VENV)/bin/pytest -q e2e/meeting -p no:cacheprovider
+
+test: lint typecheck unit media e2e e2e-meeting
 
 # --- benchmark (not a test gate) ----------------------------------------------------------
 USERS ?= 20

@@ -19,6 +19,7 @@ from app.pages import (
     dashboards,
     landing,
     login,
+    meeting,
     password_pages,
     platform_outbox,
     platform_tenants,
@@ -73,6 +74,7 @@ PAGES = [
         platform_outbox.ON_LOAD,
         "outbox.title",
     ),
+    (routes.MEETING, meeting.meeting, meeting.ON_LOAD, "meeting.title"),
     (routes.FORBIDDEN, lambda: page(forbidden_view()), on_load(None), "forbidden.title"),
 ]
 

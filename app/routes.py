@@ -30,6 +30,7 @@ ADMIN_AUDIT = "/admin/audit"
 ADMIN_JOBS = "/admin/jobs"
 PLATFORM_TENANTS = "/platform/tenants"
 PLATFORM_OUTBOX = "/platform/outbox"
+MEETING = "/meeting/[room]"
 FORBIDDEN = "/forbidden"
 
 TENANT_PAGES = (
@@ -51,8 +52,14 @@ TENANT_PAGES = (
     ADMIN_JOBS,
     PLATFORM_TENANTS,
     PLATFORM_OUTBOX,
+    MEETING,
     FORBIDDEN,
 )
+
+
+def meeting(room: str) -> str:
+    """The page of one meeting room (``MEETING`` filled in)."""
+    return MEETING.replace("[room]", room)
 
 
 def tenant_route(path: str) -> str:

@@ -115,7 +115,19 @@ class Settings(BaseSettings):
     media_join_token_seconds: int = Field(
         default=120, description="How long a join token for a media node stays valid."
     )
+    media_events_url: str = Field(
+        default="",
+        description="Where media nodes report who is connected (the app's /api/media/events); "
+        "empty: derived from CONSILIO_PUBLIC_URL. 'off' disables the reports.",
+    )
     demo_data: bool = Field(default=True, description="Seed the demo tenants on `make dev`.")
+
+    @property
+    def media_events_target(self) -> str:
+        """The URL a media node posts presence reports to ("" when switched off)."""
+        if self.media_events_url == "off":
+            return ""
+        return self.media_events_url or self.public_url.rstrip("/") + "/api/media/events"
 
     @property
     def uses_redis(self) -> bool:

@@ -1,7 +1,8 @@
 // Consilio meeting client: the browser side of a media node's signaling
-// (protocol: media_nodes/session.py). One peer connection publishes this participant's
-// camera and microphone; one per remote participant receives theirs. The browser always
-// offers (after gathering its ICE candidates); the node answers.
+// (protocol: media_nodes/session.py). One peer connection per source publishes this
+// participant's camera+microphone, and their screen while they present; one per remote feed
+// (a participant's camera, or their screen) receives it. The browser always offers (after
+// gathering its ICE candidates); the node answers.
 (function () {
   "use strict";
 
@@ -21,16 +22,22 @@
     });
   }
 
+  function feedOf(publisher, source) {
+    return source === "screen" ? publisher + "/screen" : publisher;
+  }
+
   class MeetingClient {
     // options: {signalingUrl, token, iceServers, container (element), localVideo (element),
     //           audio (bool), video (bool), onEvent(type, detail)}
     constructor(options) {
       this.options = options;
-      this.subscriptions = new Map(); // publisher id -> {pc, stream, tile}
-      this.pending = new Map(); // message type (+ publisher) -> resolve
+      this.subscriptions = new Map(); // feed -> {pc, stream, tile}
+      this.publishers = new Map(); // source -> peer connection
+      this.pending = new Map(); // answer key -> resolve
+      this.names = new Map(); // participant id -> display name
       this.participant = null;
       this.local = null;
-      this.publisher = null;
+      this.screen = null;
       this.closedByUs = false;
     }
 
@@ -40,9 +47,11 @@
 
     async start() {
       this.local = await navigator.mediaDevices.getUserMedia({
-        audio: this.options.audio !== false,
-        video: this.options.video !== false ? { width: 640, height: 480 } : false,
+        audio: true,
+        video: { width: 640, height: 480 },
       });
+      if (this.options.audio === false) this.setTrackEnabled("audio", false);
+      if (this.options.video === false) this.setTrackEnabled("video", false);
       if (this.options.localVideo) {
         this.options.localVideo.srcObject = this.local;
         this.options.localVideo.muted = true;
@@ -57,14 +66,16 @@
         ws.onopen = () => ws.send(JSON.stringify({ type: "join", token: this.options.token }));
         ws.onmessage = (event) => this.onMessage(JSON.parse(event.data));
         ws.onclose = () => {
+          if (this.ws !== ws) return; // an old connection, replaced by reconnect()
           this.emit("disconnected", { expected: this.closedByUs });
           if (this.joined) this.joined.reject(new Error("signaling closed"));
+          this.joined = null;
         };
       });
     }
 
     send(message) {
-      this.ws.send(JSON.stringify(message));
+      if (this.ws && this.ws.readyState === 1) this.ws.send(JSON.stringify(message));
     }
 
     answer(key) {
@@ -75,11 +86,18 @@
       switch (message.type) {
         case "joined": {
           this.participant = message.participant;
-          await this.publish();
-          const publishers = new Set(message.publications.map((p) => p.participant));
-          for (const publisher of publishers) {
-            if (publisher !== this.participant) this.subscribe(publisher);
+          for (const p of message.participants) this.names.set(p.id, p.name);
+          await this.publish("camera", this.local);
+          if (this.options.audio === false) this.send(this.muteMessage("audio", true));
+          if (this.options.video === false) this.send(this.muteMessage("video", true));
+          if (this.screen) await this.publish("screen", this.screen);
+          const feeds = new Map();
+          for (const p of message.publications) {
+            if (p.participant !== this.participant) {
+              feeds.set(feedOf(p.participant, p.source), [p.participant, p.source]);
+            }
           }
+          for (const [publisher, source] of feeds.values()) this.subscribe(publisher, source);
           this.emit("joined", message);
           if (this.joined) this.joined.resolve();
           this.joined = null;
@@ -87,25 +105,48 @@
         }
         case "publish-answer":
         case "subscribe-answer": {
-          const key = message.type + ":" + (message.publisher || "");
+          const key = message.type + ":" + feedOf(message.publisher || "", message.source);
           const resolve = this.pending.get(key);
           this.pending.delete(key);
           if (resolve) resolve(message.sdp);
           break;
         }
+        case "participant-joined":
+          this.names.set(message.participant.id, message.participant.name);
+          this.emit(message.type, message);
+          break;
         case "published": {
-          const publisher = message.publication.participant;
-          if (publisher !== this.participant && !this.subscriptions.has(publisher)) {
-            this.subscribe(publisher);
+          const p = message.publication;
+          if (p.participant !== this.participant && !this.subscriptions.has(feedOf(p.participant, p.source))) {
+            this.subscribe(p.participant, p.source);
           }
           break;
         }
+        case "unpublished":
+          if (message.participant === this.participant) {
+            this.endScreen();
+          } else {
+            this.dropSubscription(feedOf(message.participant, message.source));
+          }
+          break;
+        case "muted": {
+          const p = message.publication;
+          const subscription = this.subscriptions.get(feedOf(p.participant, p.source));
+          if (subscription && p.kind === "video") {
+            subscription.tile.classList.toggle("camera-off", p.muted);
+          }
+          this.emit("muted", message);
+          break;
+        }
         case "participant-left":
-          this.dropSubscription(message.participant);
+          this.dropSubscription(feedOf(message.participant, "camera"));
+          this.dropSubscription(feedOf(message.participant, "screen"));
           this.emit("participant-left", message);
           break;
-        case "error":
-          this.emit("error", message);
+        case "removed":
+        case "replaced":
+          this.emit(message.type, message);
+          this.leave();
           break;
         default:
           this.emit(message.type, message);
@@ -116,57 +157,122 @@
       return new RTCPeerConnection({ iceServers: this.options.iceServers || [] });
     }
 
-    async publish() {
-      const pc = (this.publisher = this.newPeerConnection());
-      for (const track of this.local.getTracks()) {
-        pc.addTransceiver(track, { direction: "sendonly", streams: [this.local] });
+    async publish(source, stream) {
+      const pc = this.newPeerConnection();
+      this.publishers.set(source, pc);
+      for (const track of stream.getTracks()) {
+        pc.addTransceiver(track, { direction: "sendonly", streams: [stream] });
       }
       await pc.setLocalDescription(await pc.createOffer());
       await gathered(pc);
-      const answered = this.answer("publish-answer:");
-      this.send({ type: "publish", sdp: pc.localDescription.sdp });
+      const answered = this.answer("publish-answer:" + feedOf("", source));
+      this.send({ type: "publish", source, sdp: pc.localDescription.sdp });
       await pc.setRemoteDescription({ type: "answer", sdp: await answered });
     }
 
-    async subscribe(publisher) {
+    async subscribe(publisher, source) {
+      source = source || "camera";
+      const feed = feedOf(publisher, source);
       const pc = this.newPeerConnection();
       const stream = new MediaStream();
-      const tile = this.tileFor(publisher, stream);
-      this.subscriptions.set(publisher, { pc, stream, tile });
-      pc.addTransceiver("audio", { direction: "recvonly" });
+      const tile = this.tileFor(publisher, source, stream);
+      this.subscriptions.set(feed, { pc, stream, tile });
+      if (source === "camera") pc.addTransceiver("audio", { direction: "recvonly" });
       pc.addTransceiver("video", { direction: "recvonly" });
       pc.ontrack = (event) => stream.addTrack(event.track);
       await pc.setLocalDescription(await pc.createOffer());
       await gathered(pc);
-      const answered = this.answer("subscribe-answer:" + publisher);
-      this.send({ type: "subscribe", publisher, sdp: pc.localDescription.sdp });
+      const answered = this.answer("subscribe-answer:" + feed);
+      this.send({ type: "subscribe", publisher, source, sdp: pc.localDescription.sdp });
       await pc.setRemoteDescription({ type: "answer", sdp: await answered });
-      this.emit("subscribed", { publisher });
+      this.emit("subscribed", { publisher, source });
     }
 
-    tileFor(publisher, stream) {
+    tileFor(publisher, source, stream) {
+      const tile = document.createElement("figure");
+      tile.className = source === "screen" ? "meeting-tile remote-screen" : "meeting-tile";
+      tile.dataset.participant = publisher;
       const video = document.createElement("video");
       video.autoplay = true;
       video.playsInline = true;
       video.srcObject = stream;
       video.dataset.participant = publisher;
-      video.className = "remote-video";
-      if (this.options.container) this.options.container.appendChild(video);
-      return video;
+      video.className = source === "screen" ? "remote-screen-video" : "remote-video";
+      const caption = document.createElement("figcaption");
+      caption.textContent = this.names.get(publisher) || "";
+      tile.append(video, caption);
+      if (this.options.container) this.options.container.appendChild(tile);
+      return tile;
     }
 
-    dropSubscription(publisher) {
-      const subscription = this.subscriptions.get(publisher);
+    dropSubscription(feed) {
+      const subscription = this.subscriptions.get(feed);
       if (!subscription) return;
       subscription.pc.close();
       subscription.tile.remove();
-      this.subscriptions.delete(publisher);
+      this.subscriptions.delete(feed);
+    }
+
+    muteMessage(kind, muted) {
+      return { type: "mute", participant: this.participant, kind, muted };
+    }
+
+    setTrackEnabled(kind, on) {
+      if (!this.local) return;
+      for (const track of this.local.getTracks()) if (track.kind === kind) track.enabled = on;
+    }
+
+    // The participant's own microphone / camera: off here and not forwarded by the node.
+    setMuted(kind, muted) {
+      this.options[kind] = !muted;
+      this.setTrackEnabled(kind, !muted);
+      this.send(this.muteMessage(kind, muted));
+    }
+
+    async shareScreen() {
+      const stream = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+      this.screen = stream;
+      stream.getVideoTracks()[0].addEventListener("ended", () => this.stopScreen());
+      await this.publish("screen", stream);
+      this.emit("screen-started", {});
+    }
+
+    stopScreen() {
+      if (!this.screen) return;
+      this.send({ type: "unpublish", source: "screen" });
+      this.endScreen();
+    }
+
+    endScreen() {
+      const pc = this.publishers.get("screen");
+      if (pc) pc.close();
+      this.publishers.delete("screen");
+      if (this.screen) this.screen.getTracks().forEach((track) => track.stop());
+      if (this.screen) this.emit("screen-ended", {});
+      this.screen = null;
+    }
+
+    closeConnections() {
+      for (const feed of [...this.subscriptions.keys()]) this.dropSubscription(feed);
+      for (const pc of this.publishers.values()) pc.close();
+      this.publishers.clear();
+      this.pending.clear();
+    }
+
+    // After losing the node: a new pass (maybe another node) and new peer connections.
+    async reconnect(pass) {
+      this.closeConnections();
+      Object.assign(this.options, pass);
+      const old = this.ws;
+      this.ws = null;
+      if (old && old.readyState <= 1) old.close();
+      await this.connect();
     }
 
     leave() {
       this.closedByUs = true;
-      for (const publisher of [...this.subscriptions.keys()]) this.dropSubscription(publisher);
-      if (this.publisher) this.publisher.close();
+      this.closeConnections();
+      this.endScreen();
       if (this.local) this.local.getTracks().forEach((track) => track.stop());
       if (this.ws && this.ws.readyState <= 1) {
         this.send({ type: "leave" });

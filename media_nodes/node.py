@@ -18,6 +18,7 @@ from aiohttp import web
 
 from app.services.media_registry import NodeInfo, Registry, get_registry
 from app.settings import Settings
+from media_nodes.presence import PresenceReporter
 from media_nodes.server import ROOMS, build_app
 
 logger = logging.getLogger(__name__)
@@ -30,7 +31,8 @@ class MediaNode:
         self.settings = settings
         self.node_id = settings.media_node_id or f"{settings.media_host}:{settings.media_port}"
         self.registry = registry or get_registry()
-        self.app = build_app()
+        self.presence = PresenceReporter(settings.media_events_target)
+        self.app = build_app(self.presence.report)
         self.draining = False
         self._drain_deadline = 0.0
         self._stop = asyncio.Event()
@@ -76,6 +78,7 @@ class MediaNode:
         loop = asyncio.get_running_loop()
         loop.add_signal_handler(signal.SIGTERM, self.drain)
         loop.add_signal_handler(signal.SIGINT, self.stop)
+        self.presence.start()
         runner = web.AppRunner(self.app)
         await runner.setup()
         await web.TCPSite(runner, self.settings.media_host, self.settings.media_port).start()
@@ -86,3 +89,4 @@ class MediaNode:
             with contextlib.suppress(Exception):
                 await asyncio.to_thread(self.registry.withdraw, self.node_id)
             await runner.cleanup()
+            await self.presence.stop()

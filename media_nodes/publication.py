@@ -41,11 +41,17 @@ class Publication:
     """A track one participant publishes into the room."""
 
     def __init__(
-        self, publication_id: str, participant: str, kind: str, receiver: ForwardingReceiver
+        self,
+        publication_id: str,
+        participant: str,
+        kind: str,
+        receiver: ForwardingReceiver,
+        source: str = "camera",
     ) -> None:
         self.id = publication_id
         self.participant = participant
         self.kind = kind
+        self.source = source
         self.muted = False
         self.subscribers: set[ForwardedTrack] = set()
         self._receiver = receiver
@@ -61,6 +67,7 @@ class Publication:
             "id": self.id,
             "participant": self.participant,
             "kind": self.kind,
+            "source": self.source,
             "muted": self.muted,
         }
 

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import dataclasses
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from media_nodes import metrics
@@ -21,15 +22,39 @@ class Room:
 
     id: str
     participants: dict[str, ParticipantSession] = dataclasses.field(default_factory=dict)
+    presenter: str = ""  # the one participant who may share a screen
+    removed: set[str] = dataclasses.field(default_factory=set)  # sent away; may not come back
 
     def publications(self) -> list[Publication]:
         """Every track published in the room."""
         return [p for s in self.participants.values() for p in s.publications.values()]
 
-    def publications_of(self, participant: str) -> list[Publication]:
-        """The tracks one participant publishes."""
+    def publications_of(self, participant: str, source: str | None = None) -> list[Publication]:
+        """The tracks one participant publishes (from one source: camera or screen)."""
         session = self.participants.get(participant)
-        return list(session.publications.values()) if session else []
+        if session is None:
+            return []
+        return [p for p in session.publications.values() if source in (None, p.source)]
+
+    async def mute(self, participant: str, kind: str, muted: bool) -> bool:
+        """Server-side mute of one participant's camera track ``kind``; False if none."""
+        publication = next(
+            (p for p in self.publications_of(participant, "camera") if p.kind == kind), None
+        )
+        if publication is None:
+            return False
+        publication.set_muted(muted)
+        await self.broadcast({"type": "muted", "publication": publication.describe()})
+        return True
+
+    async def hand_presenter_to(self, participant: str) -> None:
+        """Only ``participant`` may share a screen from now on; a running share of the
+        previous presenter ends."""
+        previous, self.presenter = self.presenter, participant
+        session = self.participants.get(previous)
+        if previous != participant and session is not None:
+            await session.unpublish("screen")
+        await self.broadcast({"type": "presenter", "participant": participant})
 
     async def broadcast(self, message: dict[str, Any], *, skip: str | None = None) -> None:
         """Tell every participant (but ``skip``) about a change in the room."""
@@ -38,11 +63,24 @@ class Room:
         await asyncio.gather(*sends, return_exceptions=True)
 
 
-class Rooms:
-    """All rooms of this node."""
+Presence = Callable[[str, str, bool], None]
 
-    def __init__(self) -> None:
+
+class Rooms:
+    """All rooms of this node.
+
+    Args:
+        on_presence: told (room, participant, online) when a participant's media connection
+            comes up or goes away; the node reports it to the app.
+    """
+
+    def __init__(self, on_presence: Presence | None = None) -> None:
         self._rooms: dict[str, Room] = {}
+        self.on_presence: Presence = on_presence or (lambda _room, _who, _online: None)
+
+    def get(self, room_id: str) -> Room | None:
+        """The room if this node serves it."""
+        return self._rooms.get(room_id)
 
     def enter(self, room_id: str) -> Room:
         """The room, created on first use."""

@@ -7,8 +7,9 @@ import logging
 from aiohttp import WSMsgType, web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from app.services import media_signals
 from media_nodes.forwarding import decoder_threads
-from media_nodes.room import Rooms
+from media_nodes.room import Presence, Rooms
 from media_nodes.session import ParticipantSession
 
 logger = logging.getLogger(__name__)
@@ -35,6 +36,30 @@ async def signaling(request: web.Request) -> web.WebSocketResponse:
     return ws
 
 
+async def control(request: web.Request) -> web.Response:
+    """A command the app signed: hand over the presenter role, remove or mute a participant."""
+    try:
+        room_id, action, args = media_signals.verify_command(await request.text())
+    except media_signals.SignalRefused as exc:
+        logger.warning("refused a control command: %s", exc)
+        return web.json_response({"error": "refused"}, status=403)
+    room = request.app[ROOMS].get(room_id)
+    if room is None:  # not (or no longer) served here: nothing to change
+        return web.json_response({"applied": False})
+    participant = str(args.get("participant", ""))
+    applied = True
+    if action == "presenter":
+        await room.hand_presenter_to(participant)
+    elif action == "remove":
+        room.removed.add(participant)
+        session = room.participants.get(participant)
+        if session is not None:
+            await session.send_away()
+    elif action == "mute":
+        applied = await room.mute(participant, str(args.get("kind")), bool(args.get("muted")))
+    return web.json_response({"applied": applied})
+
+
 async def health(request: web.Request) -> web.Response:
     """200 with what the node carries; decoder_threads must stay 0 (the node never decodes)."""
     return web.json_response(
@@ -47,11 +72,12 @@ async def metrics(_request: web.Request) -> web.Response:
     return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
 
 
-def build_app() -> web.Application:
+def build_app(on_presence: Presence | None = None) -> web.Application:
     """The node's aiohttp application."""
-    app = web.Application()
-    app[ROOMS] = Rooms()
+    app = web.Application(client_max_size=16 * 1024)
+    app[ROOMS] = Rooms(on_presence)
     app.router.add_get("/ws", signaling)
+    app.router.add_post("/control", control)
     app.router.add_get("/health", health)
     app.router.add_get("/metrics", metrics)
     return app

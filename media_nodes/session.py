@@ -4,17 +4,22 @@ Protocol (JSON text messages on the websocket; the browser always offers, the no
 
     -> {"type": "join", "token": T}            <- {"type": "joined", "participant", "room",
                                                     "publications": [...], "participants": [...]}
-    -> {"type": "publish", "sdp": offer}        <- {"type": "publish-answer", "sdp": answer}
-    -> {"type": "subscribe", "publisher": P, "sdp": recvonly offer}
-                                                <- {"type": "subscribe-answer", "publisher", "sdp"}
-    -> {"type": "candidate", "target": "publish" | P, "candidate": C}   (trickle ICE)
+    -> {"type": "publish", "source": S, "sdp": offer}
+                                                <- {"type": "publish-answer", "source", "sdp"}
+    -> {"type": "unpublish", "source": S}       <- {"type": "unpublished", "participant", "source"}
+    -> {"type": "subscribe", "publisher": P, "source": S, "sdp": recvonly offer}
+                                    <- {"type": "subscribe-answer", "publisher", "source", "sdp"}
+    -> {"type": "candidate", "target": "publish[/screen]" | P[/screen], "candidate": C}
     -> {"type": "mute", "participant": P, "kind": "audio"|"video", "muted": bool}  (moderator)
     -> {"type": "leave"}
-    <- {"type": "participant-joined" | "participant-left" | "published" | "muted", ...}
+    <- {"type": "participant-joined" | "participant-left" | "published" | "muted"
+              | "presenter" | "removed" | "replaced", ...}
     <- {"type": "error", "code": ..., "message": ...}   (the connection stays up)
 
-One peer connection publishes the participant's tracks; one per remote publisher receives
-that publisher's tracks. All of them forward only (see forwarding.py).
+A source S is "camera" (the default: camera and microphone) or "screen" (only the room's
+presenter may publish it). One peer connection per source publishes the participant's
+tracks; one per remote feed (publisher + source) receives them. All of them forward only
+(see forwarding.py).
 """
 
 from __future__ import annotations
@@ -39,6 +44,12 @@ logger = logging.getLogger(__name__)
 
 MAX_SDP = 30_000
 KINDS = ("audio", "video")
+SOURCES = ("camera", "screen")
+
+
+def feed_of(publisher: str, source: str) -> str:
+    """The key of one subscription: a publisher's camera, or their screen."""
+    return publisher if source == "camera" else f"{publisher}/{source}"
 
 
 class SignalingError(Exception):
@@ -57,6 +68,13 @@ def _text(message: dict[str, Any], key: str, limit: int) -> str:
     return value
 
 
+def _source(message: dict[str, Any]) -> str:
+    source = message.get("source", "camera")
+    if source not in SOURCES:
+        raise SignalingError("bad_message", "'source' is camera or screen")
+    return str(source)
+
+
 class ParticipantSession:
     """A joined participant: their websocket, publications and subscriptions."""
 
@@ -66,7 +84,7 @@ class ParticipantSession:
         self.grant: join_tokens.JoinGrant | None = None
         self.room: Room | None = None
         self.publications: dict[str, Publication] = {}
-        self._publish_pc: RTCPeerConnection | None = None
+        self._publish_pcs: dict[str, RTCPeerConnection] = {}
         self._subscriptions: dict[str, tuple[RTCPeerConnection, list[ForwardedTrack]]] = {}
         self._closed = False
 
@@ -111,9 +129,12 @@ class ParticipantSession:
         if self.grant is None or self.room is None:
             raise SignalingError("not_joined", "join first")
         if kind == "publish":
-            await self._publish(_text(message, "sdp", MAX_SDP))
+            await self._publish(_source(message), _text(message, "sdp", MAX_SDP))
+        elif kind == "unpublish":
+            await self.unpublish(_source(message))
         elif kind == "subscribe":
-            await self._subscribe(_text(message, "publisher", 200), _text(message, "sdp", MAX_SDP))
+            publisher = _text(message, "publisher", 200)
+            await self._subscribe(publisher, _source(message), _text(message, "sdp", MAX_SDP))
         elif kind == "candidate":
             await self._candidate(message)
         elif kind == "mute":
@@ -132,6 +153,9 @@ class ParticipantSession:
         except join_tokens.JoinRefused as exc:
             code = "token_expired" if str(exc) == "expired" else "token_invalid"
             raise SignalingError(code, "the join link is not valid (any more)") from None
+        existing = self.rooms.get(grant.room)
+        if existing is not None and grant.participant in existing.removed:
+            raise SignalingError("removed", "the moderator removed you from this meeting")
         previous = self.rooms.enter(grant.room).participants.get(grant.participant)
         if previous is not None:  # the same participant on a new device: the old one leaves
             await previous.send({"type": "replaced"})
@@ -140,12 +164,16 @@ class ParticipantSession:
         room = self.rooms.enter(grant.room)
         self.grant, self.room = grant, room
         room.participants[grant.participant] = self
+        if grant.presenter:
+            room.presenter = grant.presenter
         metrics.PARTICIPANTS.inc()
+        self.rooms.on_presence(room.id, grant.participant, True)
         await self.send(
             {
                 "type": "joined",
                 "room": room.id,
                 "participant": grant.participant,
+                "presenter": room.presenter,
                 "publications": [p.describe() for p in room.publications()],
                 "participants": [
                     {"id": pid, "name": s.grant.name, "role": s.grant.role}
@@ -184,9 +212,11 @@ class ParticipantSession:
             raise SignalingError("bad_sdp", f"no answer fits the offer: {exc}"[:200]) from None
         return pc.localDescription.sdp
 
-    async def _publish(self, sdp: str) -> None:
+    async def _publish(self, source: str, sdp: str) -> None:
         assert self.grant is not None and self.room is not None
-        if self._publish_pc is not None:
+        if source == "screen" and self.room.presenter != self.grant.participant:
+            raise SignalingError("forbidden", "only the presenter shares a screen")
+        if source in self._publish_pcs:
             raise SignalingError("bad_message", "already publishing")
         pc = self._new_pc()
         try:
@@ -196,33 +226,53 @@ class ParticipantSession:
         except SignalingError:
             await pc.close()
             raise
-        self._publish_pc = pc
+        self._publish_pcs[source] = pc
         new: list[Publication] = []
         for transceiver in pc.getTransceivers():
             receiver = transceiver.receiver
             if transceiver.kind not in KINDS or not isinstance(receiver, ForwardingReceiver):
                 continue
             if transceiver.kind in {p.kind for p in new}:
-                continue  # one track of each kind per participant (screen share comes later)
+                continue  # one track of each kind per source
+            prefix = self.grant.participant + ("" if source == "camera" else f":{source}")
             publication = Publication(
-                f"{self.grant.participant}:{transceiver.kind}",
+                f"{prefix}:{transceiver.kind}",
                 self.grant.participant,
                 transceiver.kind,
                 receiver,
+                source,
             )
             self.publications[publication.id] = publication
             metrics.PUBLICATIONS.labels(transceiver.kind).inc()
             new.append(publication)
-        await self.send({"type": "publish-answer", "sdp": answer})
+        await self.send({"type": "publish-answer", "source": source, "sdp": answer})
         for publication in new:
             await self.room.broadcast(
                 {"type": "published", "publication": publication.describe()},
                 skip=self.grant.participant,
             )
 
-    async def _subscribe(self, publisher: str, sdp: str) -> None:
+    async def unpublish(self, source: str) -> None:
+        """Stop publishing ``source`` (the presenter ends a screen share, or loses the right)."""
+        assert self.grant is not None and self.room is not None
+        pc = self._publish_pcs.pop(source, None)
+        if pc is None:
+            return
+        for publication in [p for p in self.publications.values() if p.source == source]:
+            publication.end()
+            del self.publications[publication.id]
+            metrics.PUBLICATIONS.labels(publication.kind).dec()
+        await pc.close()
+        feed = feed_of(self.grant.participant, source)
+        for other in self.room.participants.values():
+            await other.drop_subscription(feed)
+        await self.room.broadcast(
+            {"type": "unpublished", "participant": self.grant.participant, "source": source}
+        )
+
+    async def _subscribe(self, publisher: str, source: str, sdp: str) -> None:
         assert self.room is not None
-        publications = self.room.publications_of(publisher)
+        publications = self.room.publications_of(publisher, source)
         if not publications:
             raise SignalingError("unknown_publisher", "that participant publishes nothing")
         pc = self._new_pc()
@@ -240,18 +290,21 @@ class ParticipantSession:
                 track.publication.unsubscribe(track)
             await pc.close()
             raise
-        await self.drop_subscription(publisher)  # a fresh subscription replaces the old one
-        self._subscriptions[publisher] = (pc, tracks)
+        feed = feed_of(publisher, source)
+        await self.drop_subscription(feed)  # a fresh subscription replaces the old one
+        self._subscriptions[feed] = (pc, tracks)
         metrics.FORWARDED_STREAMS.inc(len(tracks))
-        await self.send({"type": "subscribe-answer", "publisher": publisher, "sdp": answer})
+        await self.send(
+            {"type": "subscribe-answer", "publisher": publisher, "source": source, "sdp": answer}
+        )
 
-    async def drop_subscription(self, publisher: str) -> None:
-        """Stop receiving ``publisher`` (they left, or this participant subscribes again)."""
-        if publisher in self._subscriptions:
-            await self._unsubscribe(publisher)
+    async def drop_subscription(self, feed: str) -> None:
+        """Stop receiving ``feed`` (it ended, or this participant subscribes again)."""
+        if feed in self._subscriptions:
+            await self._unsubscribe(feed)
 
-    async def _unsubscribe(self, publisher: str) -> None:
-        pc, tracks = self._subscriptions.pop(publisher)
+    async def _unsubscribe(self, feed: str) -> None:
+        pc, tracks = self._subscriptions.pop(feed)
         for track in tracks:
             track.publication.unsubscribe(track)
         metrics.FORWARDED_STREAMS.dec(len(tracks))
@@ -262,9 +315,10 @@ class ParticipantSession:
         raw = message.get("candidate")
         if not isinstance(raw, dict) or not isinstance(raw.get("candidate"), str):
             raise SignalingError("bad_message", "'candidate' must be an RTCIceCandidateInit")
-        pc = (
-            self._publish_pc if target == "publish" else self._subscriptions.get(target, (None,))[0]
-        )
+        if target.startswith("publish"):
+            pc = self._publish_pcs.get(target.partition("/")[2] or "camera")
+        else:
+            pc = self._subscriptions.get(target, (None,))[0]
         if pc is None:
             raise SignalingError("bad_message", "no such peer connection")
         line = raw["candidate"]
@@ -280,18 +334,22 @@ class ParticipantSession:
 
     async def _mute(self, message: dict[str, Any]) -> None:
         assert self.grant is not None and self.room is not None
-        if self.grant.role != "moderator":
-            raise SignalingError("forbidden", "only the moderator mutes others")
         target = _text(message, "participant", 200)
+        if self.grant.role != "moderator" and target != self.grant.participant:
+            raise SignalingError("forbidden", "only the moderator mutes others")
         kind = message.get("kind")
         muted = message.get("muted", True)
         if kind not in KINDS or not isinstance(muted, bool):
             raise SignalingError("bad_message", "'kind' is audio or video, 'muted' a boolean")
-        publication = next((p for p in self.room.publications_of(target) if p.kind == kind), None)
-        if publication is None:
+        if not await self.room.mute(target, str(kind), muted):
             raise SignalingError("unknown_publisher", "that participant publishes no such track")
-        publication.set_muted(muted)
-        await self.room.broadcast({"type": "muted", "publication": publication.describe()})
+
+    async def send_away(self) -> None:
+        """The moderator removed this participant: tell the browser, then close."""
+        assert self.grant is not None and self.room is not None
+        self.room.removed.add(self.grant.participant)
+        await self.send({"type": "removed"})
+        await self.close()
 
     # --- leaving ----------------------------------------------------------------------------
     async def close(self) -> None:
@@ -299,13 +357,13 @@ class ParticipantSession:
         if self._closed:
             return
         self._closed = True
-        for publisher in list(self._subscriptions):
-            await self._unsubscribe(publisher)
+        for feed in list(self._subscriptions):
+            await self._unsubscribe(feed)
         for publication in self.publications.values():
             publication.end()
             metrics.PUBLICATIONS.labels(publication.kind).dec()
-        if self._publish_pc is not None:
-            await self._publish_pc.close()
+        for pc in self._publish_pcs.values():
+            await pc.close()
         room, grant = self.room, self.grant
         if (
             room is not None
@@ -315,8 +373,10 @@ class ParticipantSession:
             del room.participants[grant.participant]
             metrics.PARTICIPANTS.dec()
             for other in room.participants.values():
-                await other.drop_subscription(grant.participant)
+                for source in SOURCES:
+                    await other.drop_subscription(feed_of(grant.participant, source))
             await room.broadcast({"type": "participant-left", "participant": grant.participant})
+            self.rooms.on_presence(room.id, grant.participant, False)
             self.rooms.leave_if_empty(room)
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self.ws.close(), timeout=2)

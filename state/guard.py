@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import logging
 from collections.abc import AsyncIterator
+from typing import Any
 
 import reflex as rx
 from sqlmodel import Session
@@ -16,12 +17,31 @@ from app.models import Role, Tenant
 from app.services import guard
 from app.services.context import TenantContext
 from app.services.db import unit_of_work
-from app.services.errors import DomainError, NotFound
+from app.services.errors import DomainError
 from state.locale import LocaleState
 from state.session import SessionState
 from state.tenant import TenantState
 
 logger = logging.getLogger(__name__)
+
+
+class SkipBody(Exception):
+    """Raised by :class:`Refused`: the refused handler's body stops at its first step."""
+
+
+class Refused:
+    """What a refused ``async with acting(...) as act`` yields instead of an action.
+
+    A ``with`` block cannot be skipped, so the body starts and stops at its first use of
+    ``act`` (every body begins with one); the guard then swallows :class:`SkipBody`. The
+    refusal's message is already in ``state.error`` and nothing was changed.
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        raise SkipBody(name)
+
+
+REFUSED: Any = Refused()
 
 
 @dataclasses.dataclass
@@ -61,8 +81,17 @@ async def acting(state: rx.State, roles: frozenset[Role]) -> AsyncIterator[Actin
     state.notice = ""  # type: ignore[attr-defined]
     try:
         with unit_of_work() as db:
-            ctx = guard.authorize(db, session_state.token, tenant_id=tenant.tenant_id, roles=roles)
+            try:
+                ctx = guard.authorize(
+                    db, session_state.token, tenant_id=tenant.tenant_id, roles=roles
+                )
+            except DomainError as exc:
+                state.error = locale.text(exc.key, **exc.params)  # type: ignore[attr-defined]
+                yield REFUSED
+                return
             yield Acting(db=db, ctx=ctx, locale=locale, token=session_state.token)
+    except SkipBody:
+        pass
     except DomainError as exc:
         state.error = locale.text(exc.key, **exc.params)  # type: ignore[attr-defined]
     except Exception:
@@ -93,8 +122,12 @@ async def visiting(state: rx.State) -> AsyncIterator[Visiting]:
         with unit_of_work() as db:
             tenant = db.get(Tenant, tenant_state.tenant_id)
             if tenant is None or not tenant.active:
-                raise NotFound("error.tenant_not_found")
+                state.error = locale.text("error.tenant_not_found")  # type: ignore[attr-defined]
+                yield REFUSED
+                return
             yield Visiting(db=db, tenant=tenant, locale=locale)
+    except SkipBody:
+        pass
     except DomainError as exc:
         state.error = locale.text(exc.key, **exc.params)  # type: ignore[attr-defined]
     except Exception:

@@ -48,15 +48,19 @@ class RunningApp:
 
 @contextlib.contextmanager
 def running_app(
-    *, extra_env: dict[str, str] | None = None, seed_modules: tuple[str, ...] = ()
+    *,
+    extra_env: dict[str, str] | None = None,
+    seed_modules: tuple[str, ...] = (),
+    port: int | None = None,
 ) -> Iterator[RunningApp]:
     """Yield a running, seeded Consilio (its URL ``http://127.0.0.1:<port>`` and settings).
 
     Args:
         extra_env: settings on top of the defaults (e.g. ``CONSILIO_REDIS_URL``).
         seed_modules: extra ``python -m`` seeding modules run after the demo seed.
+        port: the port to serve on (default: a free one).
     """
-    port = free_port()
+    port = port or free_port()
     workdir = Path(tempfile.mkdtemp(prefix="consilio-app-"))
     base = f"http://127.0.0.1:{port}"
     env = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from app.api import brand, health
+from app.api import brand, health, media_events
 
 
 def build_api() -> FastAPI:
@@ -14,4 +14,5 @@ def build_api() -> FastAPI:
     )
     api.include_router(health.router)
     api.include_router(brand.router)
+    api.include_router(media_events.router)
     return api

@@ -5,6 +5,7 @@ from app.models.audit import AuditChainHead, AuditEvent
 from app.models.auth import ActionToken, LoginThrottle, TokenPurpose, UserSession
 from app.models.job import JobFailure
 from app.models.mail import MailStatus, MailTemplate, OutboundMail
+from app.models.meeting import ChatMessage, Meeting, MeetingFile, MeetingParticipant, MeetingRole
 from app.models.tenant import LANGUAGES, MODULES, Tenant
 from app.models.user import Role, Team, User, UserStatus
 
@@ -15,10 +16,15 @@ __all__ = [
     "AssetKind",
     "AuditChainHead",
     "AuditEvent",
+    "ChatMessage",
     "JobFailure",
     "LoginThrottle",
     "MailStatus",
     "MailTemplate",
+    "Meeting",
+    "MeetingFile",
+    "MeetingParticipant",
+    "MeetingRole",
     "OutboundMail",
     "Role",
     "Team",

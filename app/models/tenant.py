@@ -35,5 +35,8 @@ class Tenant(SQLModel, table=True):
     smtp_port: int | None = Field(default=None)
     smtp_username: str | None = Field(default=None, max_length=200)
     smtp_password_encrypted: str | None = Field(default=None, max_length=1000)
+    meeting_file_max_mb: int = Field(default=10)
+    meeting_file_types: list[str] = json_field(lambda: ["pdf", "png", "jpeg", "txt"])
+    meeting_media_on: bool = Field(default=True)
     active: bool = Field(default=True)
     created_at: dt.datetime = created_at_field()

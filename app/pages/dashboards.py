@@ -5,7 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from app.pages.layout import on_load, page, protected
-from components.feedback import empty_state, spinner_block
+from components.feedback import empty_state, error_callout, spinner_block
+from components.forms import card
+from state.advisor_meetings import AdvisorMeetingsState
 from state.locale import t
 from state.session import SessionState
 
@@ -19,6 +21,50 @@ def _welcome() -> rx.Component:
     )
 
 
+def _meetings_card() -> rx.Component:
+    return card(
+        t("advisor.meetings"),
+        rx.form(
+            rx.hstack(
+                rx.input(
+                    value=AdvisorMeetingsState.title,
+                    on_change=AdvisorMeetingsState.set_title,
+                    placeholder=t("meeting.title_placeholder"),
+                    aria_label=t("meeting.title_label"),
+                    id="meeting-title",
+                    flex="1",
+                    max_length=200,
+                ),
+                rx.button(
+                    rx.icon("video"), t("advisor.start_meeting"), type="submit", id="meeting-start"
+                ),
+                width="100%",
+                wrap="wrap",
+            ),
+            on_submit=AdvisorMeetingsState.start,
+            width="100%",
+        ),
+        error_callout(AdvisorMeetingsState.error),
+        rx.cond(
+            AdvisorMeetingsState.rooms.length() > 0,
+            rx.vstack(
+                rx.foreach(
+                    AdvisorMeetingsState.rooms,
+                    lambda m: rx.hstack(
+                        rx.link(m["title"], href=m["href"], weight="medium"),
+                        rx.text(m["started"], size="1", color_scheme="gray"),
+                        justify="between",
+                        width="100%",
+                    ),
+                ),
+                width="100%",
+                spacing="2",
+            ),
+            rx.text(t("advisor.meetings_empty"), size="2", color_scheme="gray"),
+        ),
+    )
+
+
 def advisor_dashboard() -> rx.Component:
     """What an advisor starts the day with (capabilities still to come are labelled empty)."""
     return protected(
@@ -27,7 +73,7 @@ def advisor_dashboard() -> rx.Component:
             empty_state(
                 "calendar_days", t("advisor.appointments"), t("advisor.appointments_empty")
             ),
-            empty_state("video", t("advisor.meetings"), t("advisor.meetings_empty")),
+            _meetings_card(),
             columns=rx.breakpoints(initial="1", md="2"),
             spacing="4",
             width="100%",
@@ -57,6 +103,6 @@ def home() -> rx.Component:
     return page(spinner_block(t("app.loading")))
 
 
-ADVISOR_ON_LOAD = on_load("advisor")
+ADVISOR_ON_LOAD = on_load("advisor", AdvisorMeetingsState.load)
 CUSTOMER_ON_LOAD = on_load("customer")
 HOME_ON_LOAD = on_load(None, SessionState.go_home)

@@ -31,9 +31,11 @@ class JoinGrant:
     participant: str
     name: str
     role: str
+    presenter: str = ""  # who may share a screen in the room when this token was issued
 
 
-def _key() -> bytes:
+def signing_key() -> bytes:
+    """The key app and media nodes share for everything they sign for each other."""
     return hashlib.sha256(b"consilio-join-token:" + get_settings().secret_key.encode()).digest()
 
 
@@ -53,8 +55,9 @@ def issue(
         "sub": grant.participant,
         "name": grant.name,
         "role": grant.role,
+        "presenter": grant.presenter,
     }
-    return jwt.encode(claims, _key(), algorithm=ALGORITHM)
+    return jwt.encode(claims, signing_key(), algorithm=ALGORITHM)
 
 
 def verify(token: str) -> JoinGrant:
@@ -62,7 +65,7 @@ def verify(token: str) -> JoinGrant:
     try:
         claims = jwt.decode(
             token,
-            _key(),
+            signing_key(),
             algorithms=[ALGORITHM],
             audience=AUDIENCE,
             options={"require": ["exp", "iat", "aud", "sub"]},
@@ -77,6 +80,7 @@ def verify(token: str) -> JoinGrant:
             participant=str(claims["sub"]),
             name=str(claims["name"]),
             role=str(claims["role"]),
+            presenter=str(claims.get("presenter") or ""),
         )
     except KeyError:
         raise JoinRefused("invalid") from None

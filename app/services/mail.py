@@ -34,12 +34,18 @@ from app.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
-TEMPLATE_KEYS = ("invitation", "password_reset")
+TEMPLATE_KEYS = ("invitation", "password_reset", "meeting_invitation")
 SAMPLE_PARAMS: dict[str, dict[str, Any]] = {
     "invitation": {
         "name": "Maria Muster",
         "link": "https://example.org/activate?token=…",
         "hours": 72,
+    },
+    "meeting_invitation": {
+        "name": "Maria Muster",
+        "host": "Max Berater",
+        "title": "Beratung Hausrat",
+        "link": "https://example.org/meeting/…?k=…",
     },
     "password_reset": {
         "name": "Maria Muster",

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import base64
 import dataclasses
-import io
 import secrets
 import time
 
 import pyotp
-import segno
 from sqlmodel import Session
 
 from app.models import User
 from app.services import audit, passwords, sessions
 from app.services.context import TenantContext, get_scoped
 from app.services.errors import AuthenticationFailed, InvalidInput
+from app.services.qr import qr_data_uri
 from app.services.secrets import constant_time_equal, decrypt, encrypt, token_hash
 
 RECOVERY_CODE_COUNT = 10
@@ -57,9 +55,7 @@ def begin_enrolment(
     _reauthenticate(user, password, code, session)
     secret = pyotp.random_base32()
     uri = pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=issuer)
-    buffer = io.BytesIO()
-    segno.make(uri, error="m").save(buffer, kind="svg", scale=4, border=2)
-    qr = "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+    qr = qr_data_uri(uri)
     audit.record(session, ctx, "auth.2fa_enrolment_started", target_type="user", target_id=user.id)
     return Enrolment(secret=secret, provisioning_uri=uri, qr_svg_data_uri=qr)
 

@@ -65,6 +65,7 @@ def media_node(name: str, **settings: str) -> Iterator[tuple[str, subprocess.Pop
         "CONSILIO_MEDIA_PUBLIC_URL": base,
         "CONSILIO_MEDIA_NODE_ID": name,
         "CONSILIO_MEDIA_ICE_ADDRESSES": "127.0.0.1",
+        "CONSILIO_MEDIA_EVENTS_URL": "off",
         "PYTHONPATH": str(ROOT),
         **settings,
     }

@@ -36,10 +36,12 @@ class SyntheticCamera(VideoStreamTrack):
         return frame
 
 
-def token_for(room: str, participant: str, role: str = "participant", **kw: Any) -> str:
+def token_for(
+    room: str, participant: str, role: str = "participant", presenter: str = "", **kw: Any
+) -> str:
     """A join token as the app would issue it."""
     return join_tokens.issue(
-        join_tokens.JoinGrant(room, participant, participant.title(), role), **kw
+        join_tokens.JoinGrant(room, participant, participant.title(), role, presenter), **kw
     )
 
 
@@ -85,29 +87,39 @@ class Peer:
         await self.send({"type": "join", "token": token})
         return await self.expect("joined")
 
-    async def publish(self) -> SyntheticCamera:
+    async def publish(self, source: str = "camera") -> SyntheticCamera:
+        """Publish synthetic media (a screen share is video only); returns the camera."""
         pc = RTCPeerConnection()
         self.pcs.append(pc)
         camera = SyntheticCamera()
-        pc.addTransceiver(AudioStreamTrack(), direction="sendonly")
+        if source == "camera":
+            pc.addTransceiver(AudioStreamTrack(), direction="sendonly")
         pc.addTransceiver(camera, direction="sendonly")
         await pc.setLocalDescription(await pc.createOffer())
-        await self.send({"type": "publish", "sdp": pc.localDescription.sdp})
+        await self.send({"type": "publish", "source": source, "sdp": pc.localDescription.sdp})
         answer = await self.expect("publish-answer")
         await pc.setRemoteDescription(RTCSessionDescription(answer["sdp"], "answer"))
         return camera
 
-    async def subscribe(self, publisher: str) -> dict[str, MediaStreamTrack]:
-        """Receive ``publisher``'s audio and video; returns the tracks by kind."""
+    async def subscribe(
+        self, publisher: str, source: str = "camera"
+    ) -> dict[str, MediaStreamTrack]:
+        """Receive ``publisher``'s audio and video (or screen); returns the tracks by kind."""
         pc = RTCPeerConnection()
         self.pcs.append(pc)
-        pc.addTransceiver("audio", direction="recvonly")
+        if source == "camera":
+            pc.addTransceiver("audio", direction="recvonly")
         pc.addTransceiver("video", direction="recvonly")
         tracks: dict[str, MediaStreamTrack] = {}
         pc.on("track", lambda track: tracks.__setitem__(track.kind, track))
         await pc.setLocalDescription(await pc.createOffer())
         await self.send(
-            {"type": "subscribe", "publisher": publisher, "sdp": pc.localDescription.sdp}
+            {
+                "type": "subscribe",
+                "publisher": publisher,
+                "source": source,
+                "sdp": pc.localDescription.sdp,
+            }
         )
         answer = await self.expect("subscribe-answer")
         await pc.setRemoteDescription(RTCSessionDescription(answer["sdp"], "answer"))

@@ -1,0 +1,68 @@
+"""What a browser needs to enter a room on a media node: where, with which token, via which relay.
+
+The room's node comes from the registry (placed on the least-loaded node, kept there, moved
+when its node died). Each call signs a fresh short-lived join token, so a browser that lost its
+node asks again and lands on the room's new node.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from typing import Any
+
+from app.services import join_tokens, turn
+from app.services.errors import DomainError
+from app.services.media_registry import NoMediaNode, Registry, get_registry
+from app.services.meetings import Attendee
+
+
+@dataclasses.dataclass(frozen=True)
+class MediaPass:
+    """Signaling address, join token and ICE servers for one participant."""
+
+    signaling_url: str
+    token: str
+    ice_servers: list[dict[str, Any]]
+
+    def as_config(self) -> dict[str, Any]:
+        """The options the browser's meeting client takes."""
+        return {
+            "signalingUrl": self.signaling_url,
+            "token": self.token,
+            "iceServers": self.ice_servers,
+        }
+
+
+class NoVideoServer(DomainError):
+    """No media node can take the room right now (the browser tries again)."""
+
+    key = "meeting.no_node"
+
+
+@functools.cache
+def registry() -> Registry:
+    """One registry (and Redis connection pool) per process."""
+    return get_registry()
+
+
+def issue_pass(attendee: Attendee, *, presenter: str | None) -> MediaPass:
+    """A pass into ``attendee``'s room; ``presenter`` is who may share a screen now.
+
+    Raises:
+        NoVideoServer: no live node can take the room (the caller shows "try again").
+    """
+    try:
+        node = registry().node_for_room(attendee.room)
+    except NoMediaNode:
+        raise NoVideoServer() from None
+    token = join_tokens.issue(
+        join_tokens.JoinGrant(
+            room=attendee.room,
+            participant=attendee.key,
+            name=attendee.name,
+            role="moderator" if attendee.is_moderator else "participant",
+            presenter=presenter or "",
+        )
+    )
+    return MediaPass(node.signaling_url, token, turn.ice_servers(attendee.key))

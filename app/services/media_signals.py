@@ -1,0 +1,77 @@
+"""Signed messages between the app and media nodes, besides join tokens.
+
+- Commands, app -> node (``POST {node}/control``): mute, remove, presenter. A node acts only
+  on a command signed with the shared key, for a room it serves, within a minute.
+- Events, node -> app (``POST /api/media/events``): a participant's media came online or
+  went away, so the room's participants list shows who is really there.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import jwt
+
+from app.services.join_tokens import ALGORITHM, signing_key
+
+COMMAND_AUDIENCE = "consilio-media-command"
+EVENT_AUDIENCE = "consilio-media-event"
+LIFETIME_SECONDS = 60
+COMMANDS = ("mute", "remove", "presenter")
+
+
+class SignalRefused(Exception):
+    """A forged, expired or malformed command or event."""
+
+
+def _sign(audience: str, body: dict[str, Any]) -> str:
+    now = int(time.time())
+    return jwt.encode(
+        {**body, "aud": audience, "iat": now, "exp": now + LIFETIME_SECONDS},
+        signing_key(),
+        algorithm=ALGORITHM,
+    )
+
+
+def _verify(audience: str, token: str) -> dict[str, Any]:
+    try:
+        claims: dict[str, Any] = jwt.decode(
+            token, signing_key(), algorithms=[ALGORITHM], audience=audience,
+            options={"require": ["exp", "aud", "room"]},
+        )  # fmt: skip
+    except jwt.PyJWTError as exc:
+        raise SignalRefused(str(exc)) from None
+    if not isinstance(claims.get("room"), str):
+        raise SignalRefused("no room")
+    return claims
+
+
+def sign_command(room: str, action: str, **args: Any) -> str:
+    """A command for the node serving ``room``."""
+    if action not in COMMANDS:
+        raise ValueError(f"unknown command {action!r}")
+    return _sign(COMMAND_AUDIENCE, {"room": room, "action": action, "args": args})
+
+
+def verify_command(token: str) -> tuple[str, str, dict[str, Any]]:
+    """(room, action, args) of a valid command, else SignalRefused."""
+    claims = _verify(COMMAND_AUDIENCE, token)
+    action, args = claims.get("action"), claims.get("args")
+    if action not in COMMANDS or not isinstance(args, dict):
+        raise SignalRefused("bad command")
+    return claims["room"], str(action), args
+
+
+def sign_presence(room: str, participant: str, online: bool) -> str:
+    """A node's report that ``participant``'s media in ``room`` came online or went away."""
+    return _sign(EVENT_AUDIENCE, {"room": room, "participant": participant, "online": online})
+
+
+def verify_presence(token: str) -> tuple[str, str, bool]:
+    """(room, participant, online) of a valid report, else SignalRefused."""
+    claims = _verify(EVENT_AUDIENCE, token)
+    participant, online = claims.get("participant"), claims.get("online")
+    if not isinstance(participant, str) or not isinstance(online, bool):
+        raise SignalRefused("bad event")
+    return claims["room"], participant, online

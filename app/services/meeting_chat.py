@@ -1,0 +1,245 @@
+"""A meeting's chat: text lines and files, for the participants of that meeting only.
+
+Files are checked by their content (not their name) against the tenant's size and type
+limits, and stored encrypted (AES-GCM; the meeting is bound in as associated data, so a
+stored file cannot be moved to another meeting and still open).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import io
+import os
+import re
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from PIL import Image, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+from sqlmodel import Session, col, select
+
+from app.models import ChatMessage, MeetingFile, MeetingParticipant, Tenant
+from app.services import meetings
+from app.services.errors import InvalidInput, NotFound
+from app.services.meetings import Attendee
+from app.settings import get_settings
+
+TEXT_LIMIT = 2000
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpeg": "image/jpeg",
+    "txt": "text/plain; charset=utf-8",
+}
+EXTENSIONS = {"pdf": ".pdf", "png": ".png", "jpeg": ".jpg", "txt": ".txt"}
+
+
+@dataclasses.dataclass(frozen=True)
+class ChatLine:
+    """One chat line as participants see it."""
+
+    id: int
+    author: str
+    author_key: str
+    text: str
+    at: dt.datetime
+    file_id: int | None = None
+    filename: str = ""
+    size: int = 0
+
+    def as_event(self) -> dict[str, object]:
+        """The line as a room event (JSON)."""
+        return {"type": "chat", "line": {**dataclasses.asdict(self), "at": self.at.isoformat()}}
+
+
+def line_from_event(data: dict[str, object]) -> ChatLine:
+    """Rebuild a line from :meth:`ChatLine.as_event`'s ``line``."""
+    values = dict(data)
+    values["at"] = dt.datetime.fromisoformat(str(values["at"]))
+    return ChatLine(**values)  # type: ignore[arg-type]
+
+
+def _key() -> bytes:
+    return hashlib.sha256(b"consilio-meeting-files:" + get_settings().secret_key.encode()).digest()
+
+
+def _bound_to(tenant_id: int, meeting_id: int) -> bytes:
+    return f"meeting-file:{tenant_id}:{meeting_id}".encode()
+
+
+def _encrypt(data: bytes, tenant_id: int, meeting_id: int) -> bytes:
+    nonce = os.urandom(12)
+    return nonce + AESGCM(_key()).encrypt(nonce, data, _bound_to(tenant_id, meeting_id))
+
+
+def _decrypt(blob: bytes, tenant_id: int, meeting_id: int) -> bytes:
+    try:
+        return AESGCM(_key()).decrypt(blob[:12], blob[12:], _bound_to(tenant_id, meeting_id))
+    except InvalidTag:
+        raise ValueError("meeting file cannot be decrypted with the configured key") from None
+
+
+def detect_type(data: bytes) -> str | None:
+    """What the bytes really are: "pdf", "png", "jpeg", "txt", or None for anything else."""
+    if data.startswith(b"%PDF-"):
+        try:
+            PdfReader(io.BytesIO(data), strict=False).pages[0]
+        except (PdfReadError, IndexError, ValueError, KeyError, TypeError):
+            return None
+        return "pdf"
+    if data[:8] == b"\x89PNG\r\n\x1a\n" or data[:3] == b"\xff\xd8\xff":
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                image.verify()
+                kind = (image.format or "").lower()
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+            return None
+        return kind if kind in ("png", "jpeg") else None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if any(ord(c) < 32 and c not in "\t\n\r" for c in text):
+        return None
+    return "txt"
+
+
+def _safe_filename(raw: str, kind: str) -> str:
+    stem = os.path.splitext(os.path.basename(raw.replace("\\", "/")))[0]
+    stem = re.sub(r"[^\w .()-]+", "_", stem).strip(" .")[:100] or "file"
+    return stem + EXTENSIONS[kind]
+
+
+def _author(session: Session, participant_id: int) -> MeetingParticipant:
+    participant = session.get(MeetingParticipant, participant_id)
+    assert participant is not None
+    return participant
+
+
+def _line(session: Session, message: ChatMessage, file: MeetingFile | None = None) -> ChatLine:
+    author = _author(session, message.participant_id)
+    assert message.id is not None
+    return ChatLine(
+        id=message.id,
+        author=author.name,
+        author_key=author.key,
+        text=message.text,
+        at=message.created_at,
+        file_id=file.id if file else None,
+        filename=file.filename if file else "",
+        size=file.size if file else 0,
+    )
+
+
+def _publish(session: Session, attendee: Attendee, line: ChatLine) -> None:
+    meetings.publish_after_commit(session, attendee.room, line.as_event())
+
+
+def post_message(session: Session, attendee: Attendee, text: str) -> ChatLine:
+    """Say something in the chat."""
+    text = text.strip()
+    if not text:
+        raise InvalidInput("chat.empty")
+    if len(text) > TEXT_LIMIT:
+        raise InvalidInput("chat.too_long", limit=TEXT_LIMIT)
+    message = ChatMessage(
+        tenant_id=attendee.tenant_id,
+        meeting_id=attendee.meeting_id,
+        participant_id=attendee.participant_id,
+        text=text,
+    )
+    session.add(message)
+    session.flush()
+    line = _line(session, message)
+    _publish(session, attendee, line)
+    return line
+
+
+def upload_limit(session: Session, attendee: Attendee) -> int:
+    """The largest file (bytes) the attendee's tenant lets participants share."""
+    tenant = session.get(Tenant, attendee.tenant_id)
+    assert tenant is not None
+    return tenant.meeting_file_max_mb * 1024 * 1024
+
+
+def share_file(session: Session, attendee: Attendee, filename: str, data: bytes) -> ChatLine:
+    """Share a file in the chat, after checking it against the tenant's limits.
+
+    Raises:
+        InvalidInput: ``chat.file_too_large`` or ``chat.file_type`` (nothing is stored).
+    """
+    tenant = session.get(Tenant, attendee.tenant_id)
+    assert tenant is not None
+    if len(data) > upload_limit(session, attendee):
+        raise InvalidInput("chat.file_too_large", limit=tenant.meeting_file_max_mb)
+    kind = detect_type(data) if data else None
+    if kind is None or kind not in tenant.meeting_file_types:
+        allowed = ", ".join(t.upper() for t in tenant.meeting_file_types)
+        raise InvalidInput("chat.file_type", allowed=allowed)
+    file = MeetingFile(
+        tenant_id=attendee.tenant_id,
+        meeting_id=attendee.meeting_id,
+        filename=_safe_filename(filename, kind),
+        content_type=CONTENT_TYPES[kind],
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        data=_encrypt(data, attendee.tenant_id, attendee.meeting_id),
+    )
+    session.add(file)
+    session.flush()
+    message = ChatMessage(
+        tenant_id=attendee.tenant_id,
+        meeting_id=attendee.meeting_id,
+        participant_id=attendee.participant_id,
+        file_id=file.id,
+    )
+    session.add(message)
+    session.flush()
+    meetings.audit_event(
+        session, attendee, "meeting.file_shared", file=file.id, name=file.filename,
+        size=file.size, sha256=file.sha256,
+    )  # fmt: skip
+    line = _line(session, message, file)
+    _publish(session, attendee, line)
+    return line
+
+
+def list_chat(session: Session, attendee: Attendee, *, limit: int = 200) -> list[ChatLine]:
+    """The latest ``limit`` lines, oldest first."""
+    messages = session.exec(
+        select(ChatMessage)
+        .where(ChatMessage.meeting_id == attendee.meeting_id)
+        .order_by(col(ChatMessage.id).desc())
+        .limit(limit)
+    ).all()
+    file_ids = [m.file_id for m in messages if m.file_id is not None]
+    files = {
+        f.id: f
+        for f in session.exec(select(MeetingFile).where(col(MeetingFile.id).in_(file_ids))).all()
+    }
+    return [_line(session, m, files.get(m.file_id)) for m in reversed(messages)]
+
+
+@dataclasses.dataclass(frozen=True)
+class FileDownload:
+    """A decrypted file for one participant."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+def open_file(session: Session, attendee: Attendee, file_id: int | str) -> FileDownload:
+    """A file shared in the attendee's own meeting (NotFound for any other)."""
+    try:
+        wanted = int(file_id)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    file = session.get(MeetingFile, wanted)
+    if file is None or file.meeting_id != attendee.meeting_id:
+        raise NotFound()
+    data = _decrypt(file.data, attendee.tenant_id, attendee.meeting_id)
+    return FileDownload(file.filename, file.content_type, data)

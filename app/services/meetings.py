@@ -1,0 +1,430 @@
+"""Meetings: an advisor opens a room, lets people in with personal links, and moderates.
+
+Who may act in a room is decided here, once: :func:`authorize_attendee` turns a personal
+link secret (guests) or a session (the hosting advisor) into an :class:`Attendee`, and every
+room action takes one. Room events are published on the room bus after commit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import secrets
+
+from sqlmodel import Session, select
+
+from app import routes
+from app.models import Meeting, MeetingParticipant, MeetingRole, Role, Tenant, User
+from app.models.base import utcnow
+from app.services import audit, mail, room_bus, sessions
+from app.services.context import TenantContext, scoped
+from app.services.db import after_commit
+from app.services.errors import AccessDenied, InvalidInput, NotFound, NotSignedIn
+from app.services.secrets import token_hash
+from app.services.users import clean_email
+
+HOSTS = frozenset({Role.ADVISOR, Role.ADMIN})
+MAX_PARTICIPANTS = 12
+NAME_LIMIT = 80
+
+
+@dataclasses.dataclass(frozen=True)
+class Attendee:
+    """Someone acting in a room: which meeting, which participant, which rights."""
+
+    tenant_id: int
+    meeting_id: int
+    room: str
+    participant_id: int
+    key: str
+    name: str
+    role: str
+    joined: bool
+    user_id: int | None = None
+
+    @property
+    def is_moderator(self) -> bool:
+        """The host moderates: mute, remove, lock, presenter rights, invitations."""
+        return self.role == MeetingRole.MODERATOR
+
+
+@dataclasses.dataclass(frozen=True)
+class ParticipantView:
+    """A line of the participants list."""
+
+    key: str
+    name: str
+    role: str
+    online: bool
+    hand_raised: bool
+    presenter: bool
+
+
+def _clean_guest_name(raw: str) -> str:
+    name = " ".join(raw.split())
+    if not name or len(name) > NAME_LIMIT or any(ord(c) < 32 for c in name):
+        raise InvalidInput("error.name_required")
+    return name
+
+
+def audit_event(session: Session, attendee: Attendee, action: str, **details: object) -> None:
+    """An audit event by a participant (guests have no user account; their key names them)."""
+    ctx = TenantContext(
+        tenant_id=attendee.tenant_id,
+        tenant_slug="",
+        user_id=attendee.user_id,
+        actor_label=f"{attendee.name or 'guest'} [{attendee.key}]",
+    )
+    audit.record(
+        session, ctx, action, target_type="meeting", target_id=attendee.meeting_id,
+        details=details,
+    )  # fmt: skip
+
+
+def publish_after_commit(session: Session, room: str, event: dict[str, object]) -> None:
+    """Publish ``event`` on the room bus once the change has committed."""
+    after_commit(session, lambda: room_bus.publish(room, event))
+
+
+def _new_participant(
+    meeting: Meeting, *, name: str, role: MeetingRole, user_id: int | None = None
+) -> tuple[MeetingParticipant, str]:
+    secret = secrets.token_urlsafe(24)
+    assert meeting.id is not None
+    participant = MeetingParticipant(
+        tenant_id=meeting.tenant_id,
+        meeting_id=meeting.id,
+        key=secrets.token_urlsafe(9),
+        link_hash=token_hash(secret),
+        name=name,
+        role=role,
+        user_id=user_id,
+    )
+    return participant, secret
+
+
+def personal_link(tenant: Tenant, room: str, secret: str) -> str:
+    """The absolute address of a personal meeting link (for mails and QR codes)."""
+    return routes.absolute_url(tenant.slug, tenant.domains, routes.meeting(room), k=secret)
+
+
+# --- advisors -------------------------------------------------------------------------------
+def start_meeting(session: Session, ctx: TenantContext, title: str) -> Meeting:
+    """Open an ad hoc room hosted by the calling advisor (who moderates and presents)."""
+    if ctx.role not in HOSTS or ctx.user_id is None:
+        raise AccessDenied()
+    title = " ".join(title.split())
+    if not title or len(title) > 200:
+        raise InvalidInput("meeting.title_required")
+    host = session.get(User, ctx.user_id)
+    assert host is not None
+    meeting = Meeting(
+        tenant_id=ctx.tenant_id, room=secrets.token_urlsafe(12), title=title, host_id=ctx.user_id
+    )
+    session.add(meeting)
+    session.flush()
+    participant, _secret = _new_participant(
+        meeting, name=host.display_name, role=MeetingRole.MODERATOR, user_id=ctx.user_id
+    )
+    participant.consent_at = utcnow()
+    session.add(participant)
+    meeting.presenter_key = participant.key
+    audit.record(
+        session, ctx, "meeting.started", target_type="meeting", target_id=meeting.id,
+        details={"title": title},
+    )  # fmt: skip
+    return meeting
+
+
+def list_open_meetings(session: Session, ctx: TenantContext) -> list[Meeting]:
+    """The caller's rooms that have not ended, newest first."""
+    if ctx.user_id is None:
+        return []
+    query = (
+        scoped(ctx, Meeting)
+        .where(Meeting.host_id == ctx.user_id, Meeting.ended_at.is_(None))  # type: ignore[union-attr]
+        .order_by(Meeting.created_at.desc())  # type: ignore[attr-defined]
+    )
+    return list(session.exec(query).all())
+
+
+# --- who is in the room -----------------------------------------------------------------------
+def _meeting(session: Session, tenant_id: int, room: str) -> Meeting:
+    meeting = session.exec(
+        select(Meeting).where(Meeting.tenant_id == tenant_id, Meeting.room == room)
+    ).first()
+    if meeting is None:
+        raise NotFound("meeting.not_found")
+    if meeting.ended_at is not None:
+        raise NotFound("meeting.ended")
+    return meeting
+
+
+def authorize_attendee(
+    session: Session, tenant_id: int, room: str, *, link_secret: str = "", session_token: str = ""
+) -> Attendee:
+    """The guard of every room action: a personal link or the host's session, else refused.
+
+    Raises:
+        NotFound: no such (open) meeting in this tenant, or an unknown link.
+        AccessDenied: the participant was removed, or the session is not the host's.
+    """
+    meeting = _meeting(session, tenant_id, room)
+    participant: MeetingParticipant | None = None
+    if link_secret:
+        participant = session.exec(
+            select(MeetingParticipant).where(
+                MeetingParticipant.link_hash == token_hash(link_secret),
+                MeetingParticipant.meeting_id == meeting.id,
+            )
+        ).first()
+        if participant is None:
+            raise NotFound("meeting.link_unknown")
+    elif session_token:
+        try:
+            who = sessions.validate(session, session_token)
+        except NotSignedIn:
+            raise AccessDenied() from None
+        if who.tenant_id != tenant_id:
+            raise AccessDenied()
+        participant = session.exec(
+            select(MeetingParticipant).where(
+                MeetingParticipant.meeting_id == meeting.id,
+                MeetingParticipant.user_id == who.user_id,
+            )
+        ).first()
+    if participant is None:
+        raise AccessDenied()
+    if participant.removed_at is not None:
+        raise AccessDenied("meeting.removed")
+    assert meeting.id is not None and participant.id is not None
+    return Attendee(
+        tenant_id=tenant_id,
+        meeting_id=meeting.id,
+        room=meeting.room,
+        participant_id=participant.id,
+        key=participant.key,
+        name=participant.name,
+        role=participant.role,
+        joined=participant.consent_at is not None,
+        user_id=participant.user_id,
+    )
+
+
+def get_meeting(session: Session, attendee: Attendee) -> Meeting:
+    """The attendee's meeting."""
+    meeting = session.get(Meeting, attendee.meeting_id)
+    assert meeting is not None
+    return meeting
+
+
+def join(session: Session, attendee: Attendee, *, name: str, consent: bool) -> Attendee:
+    """Enter the room: a guest gives a name and agrees to the privacy notice (recorded).
+
+    Raises:
+        InvalidInput: no consent, no name, or the room is locked for newcomers.
+    """
+    participant = session.get(MeetingParticipant, attendee.participant_id)
+    meeting = get_meeting(session, attendee)
+    assert participant is not None
+    if participant.consent_at is None:
+        if not consent:
+            raise InvalidInput("meeting.consent_required")
+        if meeting.locked and not attendee.is_moderator:
+            raise InvalidInput("meeting.locked")
+        participant.name = _clean_guest_name(name or participant.name)
+        participant.consent_at = utcnow()
+        session.add(participant)
+        audit_event(session, attendee, "meeting.joined", participant=participant.key, consent=True)
+        publish_after_commit(session, attendee.room, {"type": "participants"})
+    return dataclasses.replace(attendee, name=participant.name, joined=True)
+
+
+def list_participants(session: Session, attendee: Attendee) -> list[ParticipantView]:
+    """Everyone let into the room (not removed), moderators first."""
+    meeting = get_meeting(session, attendee)
+    rows = session.exec(
+        select(MeetingParticipant).where(
+            MeetingParticipant.meeting_id == attendee.meeting_id,
+            MeetingParticipant.removed_at.is_(None),  # type: ignore[union-attr]
+            MeetingParticipant.consent_at.is_not(None),  # type: ignore[union-attr]
+        )
+    ).all()
+    views = [
+        ParticipantView(
+            key=p.key,
+            name=p.name,
+            role=p.role,
+            online=p.online,
+            hand_raised=p.hand_raised,
+            presenter=p.key == meeting.presenter_key,
+        )
+        for p in rows
+    ]
+    return sorted(views, key=lambda v: (v.role != MeetingRole.MODERATOR, v.name.lower()))
+
+
+def _participant(session: Session, attendee: Attendee, key: str) -> MeetingParticipant:
+    row = session.exec(
+        select(MeetingParticipant).where(
+            MeetingParticipant.meeting_id == attendee.meeting_id, MeetingParticipant.key == key
+        )
+    ).first()
+    if row is None or row.removed_at is not None:
+        raise NotFound("meeting.participant_unknown")
+    return row
+
+
+def _require_moderator(attendee: Attendee) -> None:
+    if not attendee.is_moderator:
+        raise AccessDenied()
+
+
+def invite(
+    session: Session, attendee: Attendee, *, name: str, email: str = "", locale: str = "de"
+) -> str:
+    """A new personal link for one more participant, mailed when an address is given.
+
+    Returns:
+        The link (shown to the moderator to copy or show as a QR code).
+    """
+    _require_moderator(attendee)
+    meeting = get_meeting(session, attendee)
+    count = len(
+        session.exec(
+            select(MeetingParticipant.id).where(
+                MeetingParticipant.meeting_id == meeting.id,
+                MeetingParticipant.removed_at.is_(None),  # type: ignore[union-attr]
+            )
+        ).all()
+    )
+    if count >= MAX_PARTICIPANTS:
+        raise InvalidInput("meeting.full", limit=MAX_PARTICIPANTS)
+    address = clean_email(email) if email.strip() else None
+    participant, secret = _new_participant(
+        meeting, name=_clean_guest_name(name) if name.strip() else "", role=MeetingRole.PARTICIPANT
+    )
+    participant.email = address
+    session.add(participant)
+    tenant = session.get(Tenant, attendee.tenant_id)
+    assert tenant is not None
+    link = personal_link(tenant, meeting.room, secret)
+    if address:
+        mail.queue_mail(
+            session, tenant, "meeting_invitation", to=address, locale=locale,
+            params={"name": participant.name, "host": attendee.name, "title": meeting.title,
+                    "link": link},
+        )  # fmt: skip
+    audit_event(session, attendee, "meeting.participant_invited", participant=participant.key,
+           mailed=bool(address))  # fmt: skip
+    return link
+
+
+def handover_link(session: Session, attendee: Attendee, current_secret: str = "") -> str:
+    """A personal link to the caller's own seat, to continue on another device.
+
+    A guest gets their own link again (``current_secret``); the host, who came in with their
+    session, gets a fresh link (an older one stops working). When the new device joins, the
+    media node sends the old one away: a participant is in the room once.
+    """
+    tenant = session.get(Tenant, attendee.tenant_id)
+    assert tenant is not None
+    if current_secret:
+        return personal_link(tenant, attendee.room, current_secret)
+    participant = session.get(MeetingParticipant, attendee.participant_id)
+    assert participant is not None
+    secret = secrets.token_urlsafe(24)
+    participant.link_hash = token_hash(secret)
+    session.add(participant)
+    return personal_link(tenant, attendee.room, secret)
+
+
+# --- moderation -------------------------------------------------------------------------------
+def set_presenter(session: Session, attendee: Attendee, key: str) -> None:
+    """Give the presenter role (the right to share a screen) to ``key``, or take it back."""
+    _require_moderator(attendee)
+    meeting = get_meeting(session, attendee)
+    target = _participant(session, attendee, key)
+    meeting.presenter_key = target.key
+    session.add(meeting)
+    audit_event(session, attendee, "meeting.presenter_changed", presenter=target.key)
+    publish_after_commit(session, attendee.room, {"type": "presenter", "key": target.key})
+
+
+def remove_participant(session: Session, attendee: Attendee, key: str) -> None:
+    """Send ``key`` out of the room for good; their link stops working."""
+    _require_moderator(attendee)
+    if key == attendee.key:
+        raise InvalidInput("meeting.cannot_remove_self")
+    target = _participant(session, attendee, key)
+    target.removed_at = utcnow()
+    target.online = False
+    session.add(target)
+    meeting = get_meeting(session, attendee)
+    if meeting.presenter_key == key:
+        meeting.presenter_key = attendee.key
+        session.add(meeting)
+    audit_event(session, attendee, "meeting.participant_removed", participant=key)
+    publish_after_commit(session, attendee.room, {"type": "removed", "key": key})
+
+
+def mute_participant(session: Session, attendee: Attendee, key: str) -> None:
+    """The moderator mutes ``key``'s microphone (they can unmute themselves)."""
+    _require_moderator(attendee)
+    target = _participant(session, attendee, key)
+    audit_event(session, attendee, "meeting.participant_muted", participant=target.key)
+    publish_after_commit(session, attendee.room, {"type": "muted", "key": target.key})
+
+
+def set_locked(session: Session, attendee: Attendee, locked: bool) -> None:
+    """Lock the room (nobody new enters; those already in may come back) or open it."""
+    _require_moderator(attendee)
+    meeting = get_meeting(session, attendee)
+    meeting.locked = locked
+    session.add(meeting)
+    audit_event(session, attendee, "meeting.locked" if locked else "meeting.unlocked")
+    publish_after_commit(session, attendee.room, {"type": "locked", "locked": locked})
+
+
+def raise_hand(session: Session, attendee: Attendee, raised: bool) -> None:
+    """Raise or lower the caller's hand."""
+    participant = session.get(MeetingParticipant, attendee.participant_id)
+    assert participant is not None
+    participant.hand_raised = raised
+    session.add(participant)
+    publish_after_commit(session, attendee.room, {"type": "participants"})
+
+
+def lower_hand_of(session: Session, attendee: Attendee, key: str) -> None:
+    """The moderator lowers someone's hand (they had their say)."""
+    _require_moderator(attendee)
+    target = _participant(session, attendee, key)
+    target.hand_raised = False
+    session.add(target)
+    publish_after_commit(session, attendee.room, {"type": "participants"})
+
+
+def end_meeting(session: Session, attendee: Attendee) -> None:
+    """Close the room for everyone."""
+    _require_moderator(attendee)
+    meeting = get_meeting(session, attendee)
+    meeting.ended_at = utcnow()
+    session.add(meeting)
+    audit_event(session, attendee, "meeting.ended")
+    publish_after_commit(session, attendee.room, {"type": "ended"})
+
+
+# --- what the media node reports ----------------------------------------------------------------
+def record_presence(session: Session, room: str, key: str, online: bool) -> None:
+    """A participant's media connection came up or went away (reported by the node)."""
+    participant = session.exec(
+        select(MeetingParticipant)
+        .join(Meeting, Meeting.id == MeetingParticipant.meeting_id)  # type: ignore[arg-type]
+        .where(Meeting.room == room, MeetingParticipant.key == key)
+    ).first()
+    if participant is None or participant.online == online:
+        return
+    participant.online = online
+    if not online:
+        participant.hand_raised = False
+    session.add(participant)
+    publish_after_commit(session, room, {"type": "presence", "key": key, "online": online})

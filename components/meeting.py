@@ -1,0 +1,352 @@
+"""The meeting room's pieces: video stage, control bar, participants, chat, and the hidden
+buttons through which the browser's media client (assets/meeting_room.js) reports back.
+
+Pure functions of values and handlers; app/pages/meeting.py binds them to the states.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import reflex as rx
+
+T = rx.Var[str]
+
+
+def media_scripts() -> rx.Component:
+    """The browser's WebRTC client and its binding to this page."""
+    return rx.fragment(rx.script(src="/meeting.js"), rx.script(src="/meeting_room.js"))
+
+
+def bridge(handlers: dict[str, Any]) -> rx.Component:
+    """Hidden buttons the media client clicks: ``{element id: handler}``."""
+    return rx.box(
+        *[
+            rx.el.button(id=element_id, on_click=handler, tab_index=-1, type="button")
+            for element_id, handler in handlers.items()
+        ],
+        display="none",
+        aria_hidden="true",
+    )
+
+
+def video_stage(self_label: T) -> rx.Component:
+    """Remote tiles (added by the media client) and one's own picture."""
+    return rx.box(
+        rx.el.div(id="meeting-grid", role="region", aria_label=self_label),
+        rx.box(
+            rx.el.video(
+                id="meeting-self",
+                auto_play=True,
+                muted=True,
+                plays_inline=True,
+                aria_label=self_label,
+            ),
+            class_name="meeting-self-box",
+        ),
+        position="relative",
+        width="100%",
+        display="flex",
+        flex_direction="column",
+        gap="0.5rem",
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class Toggle:
+    """A control bar button: icon, label for screen readers and tooltip, pressed state."""
+
+    id: str
+    icon: rx.Var[str] | str
+    label: T
+    on_click: Any
+    pressed: rx.Var[bool] | bool = False
+    color: str = "gray"
+    visible: rx.Var[bool] | bool = True
+
+
+def _toggle(button: Toggle) -> rx.Component:
+    control = rx.tooltip(
+        rx.icon_button(
+            rx.icon(button.icon),
+            id=button.id,
+            on_click=button.on_click,
+            aria_label=button.label,
+            aria_pressed=button.pressed,
+            color_scheme=button.color,  # type: ignore[arg-type]
+            variant=rx.cond(button.pressed, "solid", "soft"),
+            size="3",
+            radius="full",
+        ),
+        content=button.label,
+    )
+    return rx.cond(button.visible, control, rx.fragment())
+
+
+def control_bar(*buttons: Toggle, label: T) -> rx.Component:
+    """The meeting's controls, centred, wrapping on narrow screens."""
+    return rx.flex(
+        *[_toggle(b) for b in buttons],
+        role="toolbar",
+        aria_label=label,
+        gap="3",
+        wrap="wrap",
+        justify="center",
+        width="100%",
+        padding_y="0.5em",
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class RosterTexts:
+    """Labels of the participants list."""
+
+    heading: T
+    you: T
+    host: T
+    presenter: T
+    hand: T
+    offline: T
+    make_presenter: T
+    mute: T
+    remove: T
+    lower_hand: T
+
+
+def participants_list(
+    rows: rx.Var[list[dict[str, str]]],
+    texts: RosterTexts,
+    *,
+    moderator: rx.Var[bool],
+    on_presenter: Any,
+    on_mute: Any,
+    on_remove: Any,
+    on_lower_hand: Any,
+) -> rx.Component:
+    """Everyone in the room, with the moderator's actions next to each other person."""
+
+    def row(p: rx.Var[dict[str, str]]) -> rx.Component:
+        actions = rx.hstack(
+            rx.cond(
+                p["hand"] == "yes",
+                rx.icon_button(
+                    rx.icon("hand"),
+                    size="1",
+                    variant="ghost",
+                    aria_label=texts.lower_hand,
+                    on_click=on_lower_hand(p["key"]),
+                ),
+                rx.fragment(),
+            ),
+            rx.cond(
+                p["presenter"] == "yes",
+                rx.fragment(),
+                rx.icon_button(
+                    rx.icon("presentation"),
+                    size="1",
+                    variant="soft",
+                    aria_label=texts.make_presenter + ": " + p["name"],
+                    title=texts.make_presenter,
+                    on_click=on_presenter(p["key"]),
+                    class_name="make-presenter",
+                ),
+            ),
+            rx.cond(
+                p["me"] == "yes",
+                rx.fragment(),
+                rx.hstack(
+                    rx.icon_button(
+                        rx.icon("mic_off"),
+                        size="1",
+                        variant="soft",
+                        aria_label=texts.mute + ": " + p["name"],
+                        title=texts.mute,
+                        on_click=on_mute(p["key"]),
+                        class_name="mute-participant",
+                    ),
+                    rx.icon_button(
+                        rx.icon("user_x"),
+                        size="1",
+                        variant="soft",
+                        color_scheme="red",
+                        aria_label=texts.remove + ": " + p["name"],
+                        title=texts.remove,
+                        on_click=on_remove(p["key"]),
+                        class_name="remove-participant",
+                    ),
+                    spacing="1",
+                ),
+            ),
+            spacing="1",
+        )
+        return rx.hstack(
+            rx.box(
+                width="8px",
+                height="8px",
+                border_radius="50%",
+                background=rx.cond(p["online"] == "yes", "var(--green-9)", "var(--gray-7)"),
+                flex_shrink="0",
+                title=rx.cond(p["online"] == "yes", "", texts.offline),
+            ),
+            rx.vstack(
+                rx.text(
+                    p["name"],
+                    rx.cond(p["me"] == "yes", rx.text.span(" ", texts.you), rx.fragment()),
+                    size="2",
+                    weight="medium",
+                ),
+                rx.hstack(
+                    rx.cond(p["role"] == "moderator", rx.badge(texts.host), rx.fragment()),
+                    rx.cond(
+                        p["presenter"] == "yes",
+                        rx.badge(texts.presenter, color_scheme="green"),
+                        rx.fragment(),
+                    ),
+                    rx.cond(
+                        p["hand"] == "yes",
+                        rx.badge(rx.icon("hand", size=12), texts.hand, color_scheme="amber"),
+                        rx.fragment(),
+                    ),
+                    spacing="1",
+                ),
+                spacing="0",
+                flex="1",
+            ),
+            rx.cond(moderator, actions, rx.fragment()),
+            align="center",
+            width="100%",
+            class_name="participant-row",
+            data_participant=p["key"],
+            data_name=p["name"],
+        )
+
+    return rx.vstack(
+        rx.heading(texts.heading, size="3", as_="h2"),
+        rx.el.ul(
+            rx.foreach(rows, lambda p: rx.el.li(row(p), list_style="none")),
+            style={"padding": "0", "margin": "0", "width": "100%"},
+            id="meeting-participants",
+        ),
+        width="100%",
+        spacing="2",
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class ChatTexts:
+    """Labels of the chat panel."""
+
+    heading: T
+    empty: T
+    message_label: T
+    send: T
+    attach: T
+    share: T
+    download: T
+    limits: T
+
+
+def chat_panel(
+    lines: rx.Var[list[dict[str, str]]],
+    draft: rx.Var[str],
+    texts: ChatTexts,
+    *,
+    on_draft: Any,
+    on_send: Any,
+    upload_id: str,
+    on_upload: Any,
+    on_download: Any,
+    max_bytes: int,
+) -> rx.Component:
+    """Chat lines (newest last), the message field, and file sharing."""
+
+    def line(m: rx.Var[dict[str, str]]) -> rx.Component:
+        return rx.box(
+            rx.hstack(
+                rx.text(m["author"], size="1", weight="bold"),
+                rx.moment(m["at"], format="HH:mm", font_size="0.75em", color="var(--gray-10)"),
+                spacing="2",
+                align="baseline",
+            ),
+            rx.cond(m["text"] != "", rx.text(m["text"], size="2"), rx.fragment()),
+            rx.cond(
+                m["file_id"] != "",
+                rx.button(
+                    rx.icon("paperclip", size=14),
+                    m["filename"],
+                    rx.text.span(" (", m["size"], ")", color="var(--gray-10)"),
+                    variant="soft",
+                    size="1",
+                    on_click=on_download(m["file_id"]),
+                    aria_label=texts.download + ": " + m["filename"],
+                    class_name="chat-file",
+                ),
+                rx.fragment(),
+            ),
+            padding="0.4em 0.6em",
+            border_radius="var(--radius-2)",
+            background=rx.cond(m["mine"] == "yes", "var(--accent-a3)", "var(--gray-a3)"),
+            class_name="chat-line",
+            width="100%",
+        )
+
+    chosen = rx.selected_files(upload_id)
+    return rx.vstack(
+        rx.heading(texts.heading, size="3", as_="h2"),
+        rx.box(
+            rx.cond(
+                lines.length() > 0,
+                rx.vstack(rx.foreach(lines, line), spacing="2", width="100%"),
+                rx.text(texts.empty, size="2", color_scheme="gray"),
+            ),
+            id="meeting-chat-lines",
+            role="log",
+            aria_live="polite",
+            max_height="40vh",
+            overflow_y="auto",
+            width="100%",
+        ),
+        rx.form(
+            rx.hstack(
+                rx.input(
+                    value=draft,
+                    on_change=on_draft,
+                    placeholder=texts.message_label,
+                    aria_label=texts.message_label,
+                    id="meeting-chat-input",
+                    flex="1",
+                    max_length=2000,
+                ),
+                rx.icon_button(rx.icon("send"), type="submit", aria_label=texts.send),
+                width="100%",
+            ),
+            on_submit=on_send,
+            width="100%",
+        ),
+        rx.hstack(
+            rx.upload(
+                rx.button(rx.icon("paperclip", size=14), texts.attach, variant="soft", size="1"),
+                id=upload_id,
+                max_files=1,
+                max_size=max_bytes,
+                no_drag=True,
+            ),
+            rx.cond(
+                chosen.length() > 0,
+                rx.button(
+                    texts.share,
+                    " ",
+                    chosen[0],
+                    size="1",
+                    id="meeting-chat-share",
+                    on_click=on_upload,
+                ),
+                rx.text(texts.limits, size="1", color_scheme="gray"),
+            ),
+            align="center",
+            wrap="wrap",
+        ),
+        width="100%",
+        spacing="2",
+    )

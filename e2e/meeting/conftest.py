@@ -1,0 +1,108 @@
+"""The whole meeting stack in real Chromium: app, media node(s), browsers with fake camera,
+microphone and screen, all inside a network namespace that has only loopback.
+
+`make test` runs these through tools/private-net.sh; anywhere else they refuse to run, since
+WebRTC would otherwise use the machine's real interfaces.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import socket
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from e2e.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP
+from tests.app_server import running_app
+from tests.media.conftest import SECRET, media_node
+from tests.servers import free_port, redis_server
+
+MEDIA_ARGS = [
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+    "--allow-loopback-in-peer-connection",
+    "--auto-select-desktop-capture-source=Entire screen",
+]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_network() -> None:
+    names = [name for _, name in socket.if_nameindex()]
+    if names != ["lo"]:
+        raise RuntimeError(
+            f"meeting e2e tests need a network namespace with only loopback (found {names}); "
+            "run them with: tools/private-net.sh .venv/bin/pytest e2e/meeting"
+        )
+    os.environ["CONSILIO_SECRET_KEY"] = SECRET
+
+
+@dataclasses.dataclass(frozen=True)
+class Stack:
+    """A running app and the media nodes it places rooms on."""
+
+    app_url: str
+    nodes: dict[str, tuple[str, object]]  # node id -> (base URL, process)
+
+
+def _app_env(node_url: str, redis_url: str | None) -> dict[str, str]:
+    env = {
+        "CONSILIO_SECRET_KEY": SECRET,
+        "CONSILIO_ARGON2_MEMORY_KIB": "8192",
+        "CONSILIO_MEDIA_PUBLIC_URL": node_url,
+        "CONSILIO_MEDIA_NODE_TTL_SECONDS": "3",
+    }
+    if redis_url:
+        env["CONSILIO_REDIS_URL"] = redis_url
+    return env
+
+
+@contextlib.contextmanager
+def meeting_stack(*, nodes: int = 1) -> Iterator[Stack]:
+    """The app plus ``nodes`` media nodes (two or more share a registry in Redis)."""
+    with contextlib.ExitStack() as stack:
+        redis_url = stack.enter_context(redis_server()) if nodes > 1 else None
+        app_port = free_port()
+        events = f"http://127.0.0.1:{app_port}/api/media/events"
+        node_settings = {
+            "CONSILIO_MEDIA_EVENTS_URL": events,
+            "CONSILIO_MEDIA_HEARTBEAT_SECONDS": "1",
+            "CONSILIO_MEDIA_NODE_TTL_SECONDS": "3",
+            **({"CONSILIO_REDIS_URL": redis_url} if redis_url else {}),
+        }
+        started = {
+            f"node-{i}": stack.enter_context(media_node(f"node-{i}", **node_settings))
+            for i in range(nodes)
+        }
+        first_url = next(iter(started.values()))[0]
+        app = stack.enter_context(
+            running_app(extra_env=_app_env(first_url, redis_url), port=app_port)
+        )
+        yield Stack(app.url, started)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Chromium with a fake camera, microphone and screen."""
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *MEDIA_ARGS]
+        )
+        yield instance
+        instance.close()
+
+
+@contextlib.contextmanager
+def person(
+    browser: Browser, app_url: str, *, locale: str = "de-DE", viewport: dict[str, int] = DESKTOP
+) -> Iterator[Page]:
+    """One person's browser profile."""
+    context = browser.new_context(viewport=viewport, base_url=app_url, locale=locale)
+    context.grant_permissions(["camera", "microphone"])
+    tab = context.new_page()
+    tab.set_default_timeout(20_000)
+    yield tab
+    context.close()

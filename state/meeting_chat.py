@@ -1,0 +1,86 @@
+"""The room's chat: lines, the draft, file sharing and downloads."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.i18n import format_number
+from app.services import meeting_chat
+from app.services.meeting_chat import ChatLine
+from state.meeting_access import Attending, attending
+
+UPLOAD_ID = "meeting-chat-upload"
+MAX_LINES = 300
+
+
+def _row(line: ChatLine, me: str, lang: str) -> dict[str, str]:
+    return {
+        "id": str(line.id),
+        "author": line.author,
+        "mine": "yes" if line.author_key == me else "",
+        "text": line.text,
+        "at": line.at.isoformat(),
+        "file_id": str(line.file_id or ""),
+        "filename": line.filename,
+        "size": f"{format_number(round(line.size / 1024, 1), lang)} KB" if line.file_id else "",
+    }
+
+
+class MeetingChatState(rx.State):
+    """Chat lines of the room (history on entering, then live from the room bus)."""
+
+    lines: list[dict[str, str]] = []
+    draft: str = ""
+    error: str = ""
+    unread: int = 0
+
+    def _load(self, att: Attending) -> None:
+        lang = att.locale.lang or "en"
+        self.lines = [
+            _row(line, att.attendee.key, lang)
+            for line in meeting_chat.list_chat(att.db, att.attendee, limit=MAX_LINES)
+        ]
+
+    def _add(self, line: ChatLine, me: str, lang: str) -> None:
+        """A line arrived on the room bus."""
+        if any(row["id"] == str(line.id) for row in self.lines[-20:]):
+            return
+        self.lines = [*self.lines[-(MAX_LINES - 1) :], _row(line, me, lang)]
+        if line.author_key != me:
+            self.unread += 1
+
+    @rx.event
+    def set_draft(self, value: str) -> None:
+        """Typing in the message field."""
+        self.draft = value[: meeting_chat.TEXT_LIMIT + 1]
+
+    @rx.event
+    def mark_read(self) -> None:
+        """The chat is on screen."""
+        self.unread = 0
+
+    @rx.event
+    async def send(self, _form: dict[str, str] | None = None) -> None:
+        """Send the draft (it stays in the field if sending fails)."""
+        async with attending(self) as att:
+            meeting_chat.post_message(att.db, att.attendee, self.draft)
+            self.draft = ""
+
+    @rx.event
+    async def share_files(self, files: list[rx.UploadFile]):  # type: ignore[no-untyped-def]
+        """Share the chosen file in the chat (checked by content and limits on the server)."""
+        async with attending(self) as att:
+            if not files:
+                return rx.clear_selected_files(UPLOAD_ID)
+            limit = meeting_chat.upload_limit(att.db, att.attendee)
+            data = await files[0].read(limit + 1)
+            meeting_chat.share_file(att.db, att.attendee, files[0].filename or "file", data)
+        return rx.clear_selected_files(UPLOAD_ID)
+
+    @rx.event
+    async def download(self, file_id: str):  # type: ignore[no-untyped-def]
+        """Download a file of this meeting (decrypted for participants only)."""
+        async with attending(self) as att:
+            file = meeting_chat.open_file(att.db, att.attendee, file_id)
+            return rx.download(data=file.data, filename=file.filename)
+        return None
