@@ -11,6 +11,7 @@ import contextlib
 import dataclasses
 import os
 import socket
+import subprocess
 from collections.abc import Iterator
 
 import pytest
@@ -45,7 +46,7 @@ class Stack:
     """A running app and the media nodes it places rooms on."""
 
     app_url: str
-    nodes: dict[str, tuple[str, object]]  # node id -> (base URL, process)
+    nodes: dict[str, tuple[str, subprocess.Popen[bytes]]]  # node id -> (base URL, process)
 
 
 def _app_env(node_url: str, redis_url: str | None) -> dict[str, str]:
