@@ -45,10 +45,16 @@
       if (this.options.onEvent) this.options.onEvent(type, detail || {});
     }
 
+    constraints(kind) {
+      const device = this.options[kind === "audio" ? "audioDevice" : "videoDevice"];
+      const base = kind === "audio" ? {} : { width: 640, height: 480 };
+      return device ? { ...base, deviceId: { exact: device } } : kind === "audio" ? true : base;
+    }
+
     async start() {
       this.local = await navigator.mediaDevices.getUserMedia({
-        audio: true,
-        video: { width: 640, height: 480 },
+        audio: this.constraints("audio"),
+        video: this.constraints("video"),
       });
       if (this.options.audio === false) this.setTrackEnabled("audio", false);
       if (this.options.video === false) this.setTrackEnabled("video", false);
@@ -188,6 +194,52 @@
       this.emit("subscribed", { publisher, source });
     }
 
+    // Another camera or microphone while in the room: the new track replaces the old one in
+    // the sender, so nobody has to subscribe again.
+    async switchDevice(kind, deviceId) {
+      this.options[kind === "audio" ? "audioDevice" : "videoDevice"] = deviceId;
+      if (!this.local) return;
+      const fresh = await navigator.mediaDevices.getUserMedia({ [kind]: this.constraints(kind) });
+      const track = fresh.getTracks()[0];
+      track.enabled = this.options[kind] !== false;
+      const camera = this.publishers.get("camera");
+      const sender = camera && camera.getSenders().find((s) => s.track && s.track.kind === kind);
+      if (sender) await sender.replaceTrack(track);
+      for (const old of this.local.getTracks()) {
+        if (old.kind === kind) {
+          this.local.removeTrack(old);
+          old.stop();
+        }
+      }
+      this.local.addTrack(track);
+    }
+
+    setSpeaker(deviceId) {
+      this.options.speaker = deviceId;
+      for (const { tile } of this.subscriptions.values()) {
+        const video = tile.querySelector("video");
+        if (video && video.setSinkId) video.setSinkId(deviceId).catch(() => {});
+      }
+    }
+
+    // Round trip and loss of what this browser sends, as the node reports them back.
+    async quality() {
+      const pc = this.publishers.get("camera");
+      if (!pc) return null;
+      let rtt = null;
+      let lost = 0;
+      (await pc.getStats()).forEach((report) => {
+        if (report.type === "remote-inbound-rtp") {
+          if (report.roundTripTime !== undefined) rtt = Math.max(rtt || 0, report.roundTripTime);
+          if (report.fractionLost !== undefined) lost = Math.max(lost, report.fractionLost);
+        }
+      });
+      if (pc.connectionState !== "connected") return "poor";
+      if ((rtt !== null && rtt > 0.4) || lost > 0.1) return "poor";
+      if ((rtt !== null && rtt > 0.2) || lost > 0.03) return "fair";
+      return "good";
+    }
+
     tileFor(publisher, source, stream) {
       const tile = document.createElement("figure");
       tile.className = source === "screen" ? "meeting-tile remote-screen" : "meeting-tile";
@@ -198,6 +250,7 @@
       video.srcObject = stream;
       video.dataset.participant = publisher;
       video.className = source === "screen" ? "remote-screen-video" : "remote-video";
+      if (this.options.speaker && video.setSinkId) video.setSinkId(this.options.speaker).catch(() => {});
       const caption = document.createElement("figcaption");
       caption.textContent = this.names.get(publisher) || "";
       tile.append(video, caption);

@@ -13,11 +13,89 @@
     screenOn: "meeting-screen-on",
     screenOff: "meeting-screen-off",
     mediaFailed: "meeting-media-failed",
+    snapshotUpload: "meeting-snapshot-upload",
+    snapshotSend: "meeting-snapshot-send",
   };
   const MAX_DELAY_MS = 4000;
+  const QUALITY_EVERY_MS = 3000;
+  const KINDS = { audioinput: "audioDevice", videoinput: "videoDevice", audiooutput: "speaker" };
   let client = null;
   let retry = null;
   let attempts = 0;
+  let preview = null;
+  let qualityTimer = null;
+
+  // The chosen devices survive a reload and the step from the join screen into the room.
+  function chosen(kind) {
+    return localStorage.getItem("consilio." + KINDS[kind]) || "";
+  }
+
+  function choose(kind, deviceId) {
+    localStorage.setItem("consilio." + KINDS[kind], deviceId);
+  }
+
+  // Fill every <select data-device-kind> on the page with the browser's devices.
+  async function fillDeviceSelects() {
+    const devices = await navigator.mediaDevices.enumerateDevices();
+    for (const select of document.querySelectorAll("select[data-device-kind]")) {
+      const kind = select.dataset.deviceKind;
+      const own = devices.filter((d) => d.kind === kind);
+      select.replaceChildren(
+        ...own.map((d, i) => new Option(d.label || select.dataset.fallback + " " + (i + 1), d.deviceId))
+      );
+      if (chosen(kind)) select.value = chosen(kind);
+      select.closest("[data-device-field]")?.toggleAttribute("hidden", own.length === 0);
+    }
+  }
+
+  async function showPreview() {
+    stopPreview();
+    const video = document.getElementById("meeting-preview");
+    if (!video) return;
+    const constraint = (kind, base) =>
+      chosen(kind) ? { ...base, deviceId: { exact: chosen(kind) } } : base;
+    try {
+      preview = await navigator.mediaDevices.getUserMedia({
+        audio: constraint("audioinput", {}),
+        video: constraint("videoinput", { width: 640, height: 480 }),
+      });
+      video.srcObject = preview;
+      await fillDeviceSelects();
+    } catch (error) {
+      console.warn("no preview", error);
+      click(ids.mediaFailed);
+    }
+  }
+
+  function stopPreview() {
+    if (preview) preview.getTracks().forEach((track) => track.stop());
+    preview = null;
+  }
+
+  document.addEventListener("change", async (event) => {
+    const select = event.target;
+    if (!(select instanceof HTMLSelectElement) || !select.dataset.deviceKind) return;
+    const kind = select.dataset.deviceKind;
+    choose(kind, select.value);
+    if (!client) {
+      if (kind !== "audiooutput") showPreview();
+      return;
+    }
+    if (kind === "audiooutput") client.setSpeaker(select.value);
+    else await client.switchDevice(kind === "audioinput" ? "audio" : "video", select.value);
+  });
+
+  function watchQuality() {
+    clearInterval(qualityTimer);
+    qualityTimer = setInterval(async () => {
+      const badge = document.getElementById("meeting-quality");
+      if (!client || !badge) return;
+      const level = await client.quality();
+      if (!level) return;
+      badge.dataset.level = level;
+      badge.textContent = badge.dataset[level] || level;
+    }, QUALITY_EVERY_MS);
+  }
 
   function click(id) {
     const button = document.getElementById(id);
@@ -48,18 +126,25 @@
   }
 
   window.consilioRoom = {
+    preview: showPreview,
     async start(config) {
+      stopPreview();
       if (client) client.leave();
       attempts = 0;
       client = new window.ConsilioMeeting({
         ...config,
+        audioDevice: chosen("audioinput"),
+        videoDevice: chosen("videoinput"),
+        speaker: chosen("audiooutput"),
         container: document.getElementById(ids.grid),
         localVideo: document.getElementById(ids.self),
         onEvent,
       });
       window.consilioMeetingClient = client;
+      watchQuality();
       try {
         await client.start();
+        await fillDeviceSelects();
       } catch (error) {
         console.error("meeting start failed", error);
         if (!client.local) click(ids.mediaFailed);
@@ -91,11 +176,47 @@
         click(ids.screenOff);
       }
     },
+    async flipCamera() {
+      if (!client) return;
+      const cameras = (await navigator.mediaDevices.enumerateDevices()).filter(
+        (d) => d.kind === "videoinput"
+      );
+      if (cameras.length < 2) return;
+      const now = chosen("videoinput") || cameras[0].deviceId;
+      const next = cameras[(cameras.findIndex((d) => d.deviceId === now) + 1) % cameras.length];
+      choose("videoinput", next.deviceId);
+      await client.switchDevice("video", next.deviceId);
+      await fillDeviceSelects();
+    },
+    // A still of a participant's camera, taken from the picture this browser already shows,
+    // handed to the page's hidden upload field and sent to the server.
+    async snapshot(participant) {
+      const video = [...document.querySelectorAll("#meeting-grid figure.meeting-tile")]
+        .filter((tile) => tile.dataset.participant === participant && !tile.classList.contains("remote-screen"))
+        .map((tile) => tile.querySelector("video"))[0];
+      const input = document.querySelector("#" + ids.snapshotUpload + " input[type=file]");
+      if (!video || !video.videoWidth || !input) return;
+      const canvas = document.createElement("canvas");
+      canvas.width = video.videoWidth;
+      canvas.height = video.videoHeight;
+      canvas.getContext("2d").drawImage(video, 0, 0);
+      const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", 0.9));
+      const files = new DataTransfer();
+      files.items.add(new File([blob], "snapshot.jpg", { type: "image/jpeg" }));
+      input.files = files.files;
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+      setTimeout(() => click(ids.snapshotSend), 200);
+    },
     leave() {
+      clearInterval(qualityTimer);
+      stopPreview();
       if (retry) clearTimeout(retry);
       retry = null;
       if (client) client.leave();
       client = null;
     },
   };
+
+  // The page may mount the join screen before this script has loaded.
+  if (document.getElementById("meeting-preview")) showPreview();
 })();

@@ -19,13 +19,15 @@ def media_scripts() -> rx.Component:
     return rx.fragment(rx.script(src="/meeting.js"), rx.script(src="/meeting_room.js"))
 
 
-def bridge(handlers: dict[str, Any]) -> rx.Component:
-    """Hidden buttons the media client clicks: ``{element id: handler}``."""
+def bridge(handlers: dict[str, Any], *, upload_ids: tuple[str, ...] = ()) -> rx.Component:
+    """Hidden buttons the media client clicks (``{element id: handler}``) and hidden upload
+    fields it fills (a snapshot)."""
     return rx.box(
         *[
             rx.el.button(id=element_id, on_click=handler, tab_index=-1, type="button")
             for element_id, handler in handlers.items()
         ],
+        *[rx.upload(rx.fragment(), id=upload_id, max_files=1) for upload_id in upload_ids],
         display="none",
         aria_hidden="true",
     )
@@ -112,6 +114,7 @@ class RosterTexts:
     mute: T
     remove: T
     lower_hand: T
+    snapshot: T
 
 
 def participants_list(
@@ -123,6 +126,7 @@ def participants_list(
     on_mute: Any,
     on_remove: Any,
     on_lower_hand: Any,
+    on_snapshot: Any,
 ) -> rx.Component:
     """Everyone in the room, with the moderator's actions next to each other person."""
 
@@ -164,6 +168,15 @@ def participants_list(
                         title=texts.mute,
                         on_click=on_mute(p["key"]),
                         class_name="mute-participant",
+                    ),
+                    rx.icon_button(
+                        rx.icon("camera"),
+                        size="1",
+                        variant="soft",
+                        aria_label=texts.snapshot + ": " + p["name"],
+                        title=texts.snapshot,
+                        on_click=on_snapshot(p["key"]),
+                        class_name="snapshot-participant",
                     ),
                     rx.icon_button(
                         rx.icon("user_x"),
@@ -349,4 +362,67 @@ def chat_panel(
         ),
         width="100%",
         spacing="2",
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class DeviceTexts:
+    """Labels of the device choice."""
+
+    camera: T
+    microphone: T
+    speaker: T
+    fallback: T  # "Device" (numbered) while the browser hides device names
+
+
+def device_fields(texts: DeviceTexts) -> rx.Component:
+    """Camera, microphone and speaker choice; the media client fills in the browser's devices
+    (a field stays hidden when the browser offers no such device)."""
+
+    def one(kind: str, label: T, element_id: str) -> rx.Component:
+        return rx.vstack(
+            rx.el.label(label, html_for=element_id, style={"fontSize": "0.9em"}),
+            rx.el.select(
+                id=element_id,
+                data_device_kind=kind,
+                data_fallback=texts.fallback,
+                class_name="device-select",
+            ),
+            spacing="1",
+            width="100%",
+            data_device_field="",
+        )
+
+    return rx.grid(
+        one("videoinput", texts.camera, "meeting-camera-select"),
+        one("audioinput", texts.microphone, "meeting-mic-select"),
+        one("audiooutput", texts.speaker, "meeting-speaker-select"),
+        columns=rx.breakpoints(initial="1", sm="3"),
+        spacing="3",
+        width="100%",
+    )
+
+
+def preview_video(label: T) -> rx.Component:
+    """One's own camera on the join screen (started by the media client)."""
+    return rx.el.video(
+        id="meeting-preview",
+        auto_play=True,
+        muted=True,
+        plays_inline=True,
+        aria_label=label,
+        on_mount=rx.call_script("window.consilioRoom && window.consilioRoom.preview()"),
+    )
+
+
+def quality_badge(good: T, fair: T, poor: T, label: T) -> rx.Component:
+    """Connection quality, updated by the media client every few seconds."""
+    return rx.el.span(
+        id="meeting-quality",
+        data_good=good,
+        data_fair=fair,
+        data_poor=poor,
+        role="status",
+        aria_label=label,
+        class_name="meeting-quality",
     )

@@ -20,6 +20,7 @@ from app.services import media_pass, meeting_chat, meetings, room_bus
 from state.locale import LocaleState
 from state.meeting_access import Attending, RoomAccessState, attending
 from state.meeting_chat import MeetingChatState
+from state.meeting_feedback import MeetingFeedbackState
 from state.meeting_roster import RosterState
 from state.session import SessionState
 from state.tenant import TenantState
@@ -175,7 +176,7 @@ class MeetingState(rx.State):
     async def leave(self):  # type: ignore[no-untyped-def]
         """Leave the room (the others go on)."""
         self.phase, self.connection, self.sharing = "left", "idle", False
-        return _script("leave")
+        return [_script("leave"), MeetingFeedbackState.prepare]
 
     @rx.event
     async def end_for_all(self) -> None:
@@ -220,6 +221,13 @@ class MeetingState(rx.State):
             return None
         if kind == "ended":
             return await self._send_away("meeting.ended")
+        if kind == "snapshot":
+            if event.get("key") != self.my_key:
+                return None
+            locale = await self.get_state(LocaleState)
+            text = locale.text("meeting.snapshot_notice")
+            (await self.get_state(RosterState)).announcement = text
+            return rx.toast.info(text)
         if kind == "muted" and event.get("key") == self.my_key:
             self.mic_on = False
             return _script("setMuted", ["audio", True])

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
+
 import reflex as rx
 
 from app.i18n import format_number
-from app.services import meeting_chat
+from app.services import meeting_chat, meetings
+from app.services.errors import AccessDenied
 from app.services.meeting_chat import ChatLine
 from state.meeting_access import Attending, attending
 
 UPLOAD_ID = "meeting-chat-upload"
+SNAPSHOT_UPLOAD_ID = "meeting-snapshot-upload"
 MAX_LINES = 300
 
 
@@ -33,6 +37,7 @@ class MeetingChatState(rx.State):
     draft: str = ""
     error: str = ""
     unread: int = 0
+    _snapshot_of: str = ""
 
     def _load(self, att: Attending) -> None:
         lang = att.locale.lang or "en"
@@ -76,6 +81,28 @@ class MeetingChatState(rx.State):
             data = await files[0].read(limit + 1)
             meeting_chat.share_file(att.db, att.attendee, files[0].filename or "file", data)
         return rx.clear_selected_files(UPLOAD_ID)
+
+    @rx.event
+    async def take_snapshot(self, key: str):  # type: ignore[no-untyped-def]
+        """The moderator asks for a still of ``key``'s camera (taken in this browser)."""
+        async with attending(self) as att:
+            if not att.attendee.is_moderator:
+                raise AccessDenied()
+            meetings.participant_by_key(att.db, att.attendee, key)
+            self._snapshot_of = key
+            return rx.call_script(
+                f"window.consilioRoom && window.consilioRoom.snapshot({json.dumps(key)})"
+            )
+        return None
+
+    @rx.event
+    async def store_snapshot(self, files: list[rx.UploadFile]):  # type: ignore[no-untyped-def]
+        """Keep the still the browser took (checked as an image on the server)."""
+        async with attending(self) as att:
+            data = await files[0].read(meeting_chat.SNAPSHOT_LIMIT + 1) if files else b""
+            meeting_chat.share_snapshot(att.db, att.attendee, self._snapshot_of, data)
+        self._snapshot_of = ""
+        return rx.clear_selected_files(SNAPSHOT_UPLOAD_ID)
 
     @rx.event
     async def download(self, file_id: str):  # type: ignore[no-untyped-def]

@@ -5,7 +5,14 @@ from app.models.audit import AuditChainHead, AuditEvent
 from app.models.auth import ActionToken, LoginThrottle, TokenPurpose, UserSession
 from app.models.job import JobFailure
 from app.models.mail import MailStatus, MailTemplate, OutboundMail
-from app.models.meeting import ChatMessage, Meeting, MeetingFile, MeetingParticipant, MeetingRole
+from app.models.meeting import (
+    ChatMessage,
+    Meeting,
+    MeetingFeedback,
+    MeetingFile,
+    MeetingParticipant,
+    MeetingRole,
+)
 from app.models.tenant import LANGUAGES, MODULES, Tenant
 from app.models.user import Role, Team, User, UserStatus
 
@@ -22,6 +29,7 @@ __all__ = [
     "MailStatus",
     "MailTemplate",
     "Meeting",
+    "MeetingFeedback",
     "MeetingFile",
     "MeetingParticipant",
     "MeetingRole",

@@ -85,3 +85,20 @@ class ChatMessage(SQLModel, table=True):
     text: str = Field(default="", max_length=2000)
     file_id: int | None = Field(default=None, foreign_key="meeting_file.id")
     created_at: dt.datetime = created_at_field()
+
+
+class MeetingFeedback(SQLModel, table=True):
+    """How a participant rated a meeting after leaving it (one per participant)."""
+
+    __tablename__ = "meeting_feedback"
+    __table_args__ = (
+        sa.UniqueConstraint("participant_id", name="uq_meeting_feedback_participant"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id", index=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    participant_id: int = Field(foreign_key="meeting_participant.id")
+    stars: int
+    comment: str = Field(default="", max_length=2000)
+    created_at: dt.datetime = created_at_field()

@@ -1,4 +1,5 @@
-"""Admin: the tenant's branding, languages, modules, password policy, links and SMTP."""
+"""Admin: the tenant's branding, languages, modules, password policy, links, SMTP and
+meeting settings."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from app.i18n import LANGUAGE_NAMES, LANGUAGES
 from app.models import MODULES, AssetKind
 from app.pages.layout import on_load, protected, title
 from app.services import brand_assets
+from app.services.meeting_settings import FILE_TYPES
 from components.feedback import error_callout, notice_callout
-from components.forms import card, field, form_card, submit_button
+from components.forms import card, field, form_card, submit_button, text_area_field
 from components.image_upload import ImageUpload, image_upload
 from state.admin_branding import BrandingState
+from state.admin_meeting_settings import MeetingSettingsState
 from state.locale import t
 
 
@@ -73,6 +76,55 @@ def _images() -> rx.Component:
             width="100%",
         ),
         id="branding-images",
+    )
+
+
+def _meeting_settings() -> rx.Component:
+    return form_card(
+        t("meeting_settings.title"),
+        error_callout(MeetingSettingsState.error),
+        notice_callout(MeetingSettingsState.notice),
+        field(
+            t("meeting_settings.file_max_mb"),
+            "file_max_mb",
+            type="number",
+            default_value=MeetingSettingsState.file_max_mb,
+            key=MeetingSettingsState.file_max_mb,
+            min="1",
+            max="100",
+        ),
+        rx.heading(t("meeting_settings.file_types"), size="3", as_="h3"),
+        _checkboxes(
+            FILE_TYPES,
+            {k: k.upper() for k in FILE_TYPES},
+            MeetingSettingsState.file_types,
+            MeetingSettingsState.toggle_type,
+        ),
+        rx.hstack(
+            rx.switch(
+                id="meeting-media-on",
+                checked=MeetingSettingsState.media_on,
+                on_change=MeetingSettingsState.set_media_on,
+            ),
+            rx.el.label(t("meeting_settings.media_on"), html_for="meeting-media-on"),
+            align="center",
+        ),
+        text_area_field(
+            t("meeting_settings.feedback_text"),
+            "feedback_text",
+            default_value=MeetingSettingsState.feedback_text,
+            key=MeetingSettingsState.feedback_text,
+            rows="3",
+        ),
+        field(
+            t("meeting_settings.feedback_url"),
+            "feedback_url",
+            type="url",
+            default_value=MeetingSettingsState.feedback_url,
+            key=MeetingSettingsState.feedback_url,
+        ),
+        rx.box(submit_button(t("common.save"), id="meeting-settings-save")),
+        on_submit=MeetingSettingsState.save,
     )
 
 
@@ -233,10 +285,11 @@ def admin_branding() -> rx.Component:
                 rx.box(submit_button(t("common.save"))),
                 on_submit=BrandingState.save_smtp,
             ),
+            _meeting_settings(),
             spacing="4",
             width="100%",
         ),
     )
 
 
-ON_LOAD = on_load("admin", BrandingState.load)
+ON_LOAD = on_load("admin", BrandingState.load, MeetingSettingsState.load)

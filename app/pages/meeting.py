@@ -9,18 +9,23 @@ from app.pages.layout import href, page
 from components.feedback import error_callout, notice_callout, spinner_block
 from components.meeting import (
     ChatTexts,
+    DeviceTexts,
     RosterTexts,
     Toggle,
     bridge,
     chat_panel,
     control_bar,
+    device_fields,
     media_scripts,
     participants_list,
+    preview_video,
+    quality_badge,
     video_stage,
 )
 from state.locale import t
 from state.meeting import MeetingState
-from state.meeting_chat import UPLOAD_ID, MeetingChatState
+from state.meeting_chat import SNAPSHOT_UPLOAD_ID, UPLOAD_ID, MeetingChatState
+from state.meeting_feedback import MeetingFeedbackState
 from state.meeting_invite import MeetingInviteState
 from state.meeting_roster import RosterState
 from state.tenant import TenantState
@@ -30,12 +35,25 @@ MAX_UPLOAD_BYTES = (
 )  # the browser's own cap; the tenant's limit is checked on the server
 
 
+def _devices() -> rx.Component:
+    return device_fields(
+        DeviceTexts(
+            camera=t("meeting.camera"),
+            microphone=t("meeting.microphone"),
+            speaker=t("meeting.speaker"),
+            fallback=t("meeting.device"),
+        )
+    )
+
+
 def _join_screen() -> rx.Component:
     return rx.card(
         rx.form(
             rx.vstack(
                 rx.text(t("meeting.join_heading"), size="2", color_scheme="gray"),
                 rx.heading(MeetingState.title, size="6", as_="h1"),
+                preview_video(t("meeting.preview")),
+                _devices(),
                 rx.cond(
                     MeetingState.needs_consent,
                     rx.vstack(
@@ -262,12 +280,14 @@ def _side_panel() -> rx.Component:
             mute=t("meeting.mute"),
             remove=t("meeting.remove"),
             lower_hand=t("meeting.lower_hand"),
+            snapshot=t("meeting.snapshot"),
         ),
         moderator=MeetingState.is_moderator,
         on_presenter=RosterState.make_presenter,
         on_mute=RosterState.mute,
         on_remove=RosterState.remove,
         on_lower_hand=RosterState.lower_hand,
+        on_snapshot=MeetingChatState.take_snapshot,
     )
     chat = chat_panel(
         MeetingChatState.lines,
@@ -304,6 +324,7 @@ def _side_panel() -> rx.Component:
                 on_click=MeetingChatState.mark_read,
             ),
             rx.tabs.trigger(t("meeting.invite"), value="invite"),
+            rx.tabs.trigger(t("meeting.devices"), value="devices"),
         ),
         rx.tabs.content(rx.box(roster, padding_top="0.75em"), value="people"),
         rx.tabs.content(
@@ -311,6 +332,22 @@ def _side_panel() -> rx.Component:
             value="chat",
         ),
         rx.tabs.content(rx.box(_invite_panel(), padding_top="0.75em"), value="invite"),
+        rx.tabs.content(
+            rx.vstack(
+                _devices(),
+                rx.button(
+                    rx.icon("switch_camera"),
+                    t("meeting.flip_camera"),
+                    variant="soft",
+                    on_click=rx.call_script(
+                        "window.consilioRoom && window.consilioRoom.flipCamera()"
+                    ),
+                ),
+                padding_top="0.75em",
+                spacing="3",
+            ),
+            value="devices",
+        ),
         default_value="people",
         width="100%",
     )
@@ -324,6 +361,12 @@ def _room() -> rx.Component:
                 RosterState.locked,
                 rx.badge(rx.icon("lock", size=12), t("meeting.locked_badge")),
                 rx.fragment(),
+            ),
+            quality_badge(
+                t("meeting.quality_good"),
+                t("meeting.quality_fair"),
+                t("meeting.quality_poor"),
+                t("meeting.quality"),
             ),
             rx.match(
                 MeetingState.connection,
@@ -361,10 +404,66 @@ def _room() -> rx.Component:
                 "meeting-screen-on": MeetingState.screen_started,
                 "meeting-screen-off": MeetingState.screen_ended,
                 "meeting-media-failed": MeetingState.media_failed,
-            }
+                "meeting-snapshot-send": MeetingChatState.store_snapshot(
+                    rx.upload_files(upload_id=SNAPSHOT_UPLOAD_ID)  # type: ignore[call-arg]
+                ),
+            },
+            upload_ids=(SNAPSHOT_UPLOAD_ID,),
         ),
         width="100%",
         spacing="3",
+    )
+
+
+def _feedback() -> rx.Component:
+    form = rx.form(
+        rx.vstack(
+            rx.el.fieldset(
+                rx.el.legend(t("feedback.question"), style={"fontWeight": "500"}),
+                rx.radio_group(
+                    ["1", "2", "3", "4", "5"],
+                    value=MeetingFeedbackState.stars.to_string(),
+                    on_change=MeetingFeedbackState.rate,
+                    direction="row",
+                    id="feedback-stars",
+                ),
+                rx.text(t("feedback.scale"), size="1", color_scheme="gray"),
+                style={"border": "none", "padding": "0"},
+            ),
+            rx.el.label(t("feedback.comment"), html_for="feedback-comment"),
+            rx.text_area(
+                id="feedback-comment", name="comment", rows="3", width="100%", max_length=2000
+            ),
+            error_callout(MeetingFeedbackState.error),
+            rx.button(t("feedback.send"), type="submit", id="feedback-send"),
+            width="100%",
+            spacing="2",
+        ),
+        on_submit=MeetingFeedbackState.send,
+        width="100%",
+    )
+    return rx.card(
+        rx.vstack(
+            rx.heading(t("feedback.title"), size="4", as_="h2"),
+            rx.cond(
+                MeetingFeedbackState.intro != "", rx.text(MeetingFeedbackState.intro), rx.fragment()
+            ),
+            rx.cond(
+                MeetingFeedbackState.sent,
+                rx.callout(
+                    t("feedback.thanks"), icon="heart", color_scheme="green", id="feedback-thanks"
+                ),
+                form,
+            ),
+            rx.cond(
+                MeetingFeedbackState.link != "",
+                rx.link(t("feedback.more"), href=MeetingFeedbackState.link, is_external=True),
+                rx.fragment(),
+            ),
+            width="100%",
+        ),
+        width="100%",
+        max_width="480px",
     )
 
 
@@ -394,8 +493,12 @@ def meeting() -> rx.Component:
                 _after(
                     t("meeting.left"),
                     rx.button(
-                        t("meeting.rejoin"), on_click=MeetingState.rejoin, id="meeting-rejoin"
+                        t("meeting.rejoin"),
+                        on_click=MeetingState.rejoin,
+                        id="meeting-rejoin",
+                        variant="soft",
                     ),
+                    _feedback(),
                 ),
             ),
             (

@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 
 from app.models import ChatMessage, MeetingFile, MeetingParticipant, Tenant
 from app.services import meetings
-from app.services.errors import InvalidInput, NotFound
+from app.services.errors import AccessDenied, InvalidInput, NotFound
 from app.services.meetings import Attendee
 from app.settings import get_settings
 
@@ -158,6 +158,23 @@ def post_message(session: Session, attendee: Attendee, text: str) -> ChatLine:
     return line
 
 
+def _store_file(
+    session: Session, attendee: Attendee, filename: str, kind: str, data: bytes
+) -> MeetingFile:
+    file = MeetingFile(
+        tenant_id=attendee.tenant_id,
+        meeting_id=attendee.meeting_id,
+        filename=_safe_filename(filename, kind),
+        content_type=CONTENT_TYPES[kind],
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        data=_encrypt(data, attendee.tenant_id, attendee.meeting_id),
+    )
+    session.add(file)
+    session.flush()
+    return file
+
+
 def upload_limit(session: Session, attendee: Attendee) -> int:
     """The largest file (bytes) the attendee's tenant lets participants share."""
     tenant = session.get(Tenant, attendee.tenant_id)
@@ -179,17 +196,7 @@ def share_file(session: Session, attendee: Attendee, filename: str, data: bytes)
     if kind is None or kind not in tenant.meeting_file_types:
         allowed = ", ".join(t.upper() for t in tenant.meeting_file_types)
         raise InvalidInput("chat.file_type", allowed=allowed)
-    file = MeetingFile(
-        tenant_id=attendee.tenant_id,
-        meeting_id=attendee.meeting_id,
-        filename=_safe_filename(filename, kind),
-        content_type=CONTENT_TYPES[kind],
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        data=_encrypt(data, attendee.tenant_id, attendee.meeting_id),
-    )
-    session.add(file)
-    session.flush()
+    file = _store_file(session, attendee, filename, kind, data)
     message = ChatMessage(
         tenant_id=attendee.tenant_id,
         meeting_id=attendee.meeting_id,
@@ -204,6 +211,48 @@ def share_file(session: Session, attendee: Attendee, filename: str, data: bytes)
     )  # fmt: skip
     line = _line(session, message, file)
     _publish(session, attendee, line)
+    return line
+
+
+SNAPSHOT_LIMIT = 5 * 1024 * 1024
+
+
+def share_snapshot(
+    session: Session, attendee: Attendee, participant_key: str, data: bytes
+) -> ChatLine:
+    """The moderator's still picture of a participant's camera (e.g. a damage to inspect).
+
+    It goes into the meeting's files and its chat, so the participant sees what was taken.
+
+    Raises:
+        AccessDenied: not the moderator. NotFound: no such participant.
+        InvalidInput: not a PNG/JPEG picture, or larger than 5 MB.
+    """
+    if not attendee.is_moderator:
+        raise AccessDenied()
+    target = meetings.participant_by_key(session, attendee, participant_key)
+    kind = detect_type(data) if 0 < len(data) <= SNAPSHOT_LIMIT else None
+    if kind not in ("png", "jpeg"):
+        raise InvalidInput("chat.snapshot_invalid")
+    assert kind is not None
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    file = _store_file(session, attendee, f"snapshot-{target.name}-{stamp}", kind, data)
+    message = ChatMessage(
+        tenant_id=attendee.tenant_id,
+        meeting_id=attendee.meeting_id,
+        participant_id=attendee.participant_id,
+        text=f"📷 {target.name}",
+        file_id=file.id,
+    )
+    session.add(message)
+    session.flush()
+    meetings.audit_event(
+        session, attendee, "meeting.snapshot_taken", participant=target.key, file=file.id,
+        sha256=file.sha256,
+    )  # fmt: skip
+    line = _line(session, message, file)
+    _publish(session, attendee, line)
+    meetings.publish_after_commit(session, attendee.room, {"type": "snapshot", "key": target.key})
     return line
 
 

@@ -263,7 +263,8 @@ def list_participants(session: Session, attendee: Attendee) -> list[ParticipantV
     return sorted(views, key=lambda v: (v.role != MeetingRole.MODERATOR, v.name.lower()))
 
 
-def _participant(session: Session, attendee: Attendee, key: str) -> MeetingParticipant:
+def participant_by_key(session: Session, attendee: Attendee, key: str) -> MeetingParticipant:
+    """A participant of the attendee's meeting (NotFound when removed or unknown)."""
     row = session.exec(
         select(MeetingParticipant).where(
             MeetingParticipant.meeting_id == attendee.meeting_id, MeetingParticipant.key == key
@@ -343,7 +344,7 @@ def set_presenter(session: Session, attendee: Attendee, key: str) -> None:
     """Give the presenter role (the right to share a screen) to ``key``, or take it back."""
     _require_moderator(attendee)
     meeting = get_meeting(session, attendee)
-    target = _participant(session, attendee, key)
+    target = participant_by_key(session, attendee, key)
     meeting.presenter_key = target.key
     session.add(meeting)
     audit_event(session, attendee, "meeting.presenter_changed", presenter=target.key)
@@ -355,7 +356,7 @@ def remove_participant(session: Session, attendee: Attendee, key: str) -> None:
     _require_moderator(attendee)
     if key == attendee.key:
         raise InvalidInput("meeting.cannot_remove_self")
-    target = _participant(session, attendee, key)
+    target = participant_by_key(session, attendee, key)
     target.removed_at = utcnow()
     target.online = False
     session.add(target)
@@ -370,7 +371,7 @@ def remove_participant(session: Session, attendee: Attendee, key: str) -> None:
 def mute_participant(session: Session, attendee: Attendee, key: str) -> None:
     """The moderator mutes ``key``'s microphone (they can unmute themselves)."""
     _require_moderator(attendee)
-    target = _participant(session, attendee, key)
+    target = participant_by_key(session, attendee, key)
     audit_event(session, attendee, "meeting.participant_muted", participant=target.key)
     publish_after_commit(session, attendee.room, {"type": "muted", "key": target.key})
 
@@ -397,7 +398,7 @@ def raise_hand(session: Session, attendee: Attendee, raised: bool) -> None:
 def lower_hand_of(session: Session, attendee: Attendee, key: str) -> None:
     """The moderator lowers someone's hand (they had their say)."""
     _require_moderator(attendee)
-    target = _participant(session, attendee, key)
+    target = participant_by_key(session, attendee, key)
     target.hand_raised = False
     session.add(target)
     publish_after_commit(session, attendee.room, {"type": "participants"})

@@ -114,7 +114,8 @@ def _require_super_admin(ctx: TenantContext) -> None:
         raise AccessDenied()
 
 
-def _require_tenant_admin(ctx: TenantContext) -> None:
+def require_tenant_admin(ctx: TenantContext) -> None:
+    """Refuse anyone but the tenant's admins (and super admins)."""
     if ctx.role not in (Role.ADMIN, Role.SUPER_ADMIN):
         raise AccessDenied()
 
@@ -207,7 +208,8 @@ def get_tenant(session: Session, ctx: TenantContext) -> Tenant:
     return tenant
 
 
-def _check_url(value: str) -> str | None:
+def check_url(value: str) -> str | None:
+    """An http(s) address, None when empty; InvalidInput otherwise."""
     value = value.strip()
     if not value:
         return None
@@ -223,7 +225,7 @@ def update_branding(session: Session, ctx: TenantContext, **changes: Any) -> Ten
     default_language, modules, password_min_length, privacy_url, imprint_url, terms_url,
     domains, mail_from. Everything is validated before anything changes.
     """
-    _require_tenant_admin(ctx)
+    require_tenant_admin(ctx)
     tenant = get_tenant(session, ctx)
     clean: dict[str, Any] = {}
     for key, value in changes.items():
@@ -236,7 +238,7 @@ def update_branding(session: Session, ctx: TenantContext, **changes: Any) -> Ten
             if not COLOR_RE.match(value):
                 raise InvalidInput("error.color_invalid", color=value[:20])
         elif key in ("logo_url", "favicon_url", "privacy_url", "imprint_url", "terms_url"):
-            value = _check_url(str(value or ""))
+            value = check_url(str(value or ""))
         elif key == "languages":
             value = [lang for lang in LANGUAGES if lang in set(value)]
             if not value:
@@ -300,7 +302,7 @@ def update_smtp(
 
     ``password=None`` keeps the stored password; an empty host clears the tenant's SMTP.
     """
-    _require_tenant_admin(ctx)
+    require_tenant_admin(ctx)
     tenant = get_tenant(session, ctx)
     host = host.strip()
     if host and not re.match(r"^[A-Za-z0-9.-]{1,200}$", host):

@@ -39,6 +39,7 @@ def _private_network() -> None:
             "run them with: tools/private-net.sh .venv/bin/pytest e2e/meeting"
         )
     os.environ["CONSILIO_SECRET_KEY"] = SECRET
+    os.environ.pop("TEST_REDIS_URL", None)  # a server outside the namespace is unreachable
 
 
 @dataclasses.dataclass(frozen=True)

@@ -41,6 +41,24 @@ def sees_video_of(
     assert all(b > a for a, b in zip(before, after, strict=True)), (before, after)
 
 
+AUDIO_PACKETS = """async () => {
+  let total = 0;
+  for (const s of window.consilioMeetingClient.subscriptions.values()) {
+    (await s.pc.getStats()).forEach(r => {
+      if (r.type === "inbound-rtp" && r.kind === "audio") total += r.packetsReceived;
+    });
+  }
+  return total;
+}"""
+
+
+def hears_others(page: Page) -> None:
+    """Audio from the other participants keeps arriving."""
+    before = page.evaluate(AUDIO_PACKETS)
+    page.wait_for_timeout(1000)
+    assert page.evaluate(AUDIO_PACKETS) > before > 0
+
+
 def open_room_as_advisor(page: Page, title: str) -> None:
     sign_in(page, "anna.berger@alpina.example")
     expect(page).to_have_url(re.compile(r"/advisor$"))
@@ -62,7 +80,12 @@ def invite(advisor: Page, name: str) -> str:
 
 def join_as_guest(page: Page, link: str, name: str) -> None:
     page.goto(link)
+    page.wait_for_function(
+        "document.getElementById('meeting-preview')?.videoWidth > 0", timeout=20_000
+    )
+    expect(page.locator("#meeting-camera-select option")).not_to_have_count(0)
     page.locator("#meeting-name").fill(name)
+    screenshots(page, "meeting-join")
     page.locator("#meeting-join").click()
     expect(page.get_by_text("Bitte stimmen Sie dem Datenschutzhinweis zu")).to_be_visible()
     page.locator("#meeting-consent").click()
@@ -90,6 +113,11 @@ def test_advisor_and_customer_meet_share_chat_and_the_advisor_moderates(
         # They see each other; the advisor's list shows Eva connected.
         sees_video_of(customer, 1)
         sees_video_of(advisor, 1)
+        hears_others(customer)
+        hears_others(advisor)
+        expect(advisor.locator("#meeting-quality")).to_have_attribute(
+            "data-level", re.compile("good|fair|poor"), timeout=10_000
+        )
         advisor.get_by_role("tab", name="Teilnehmende").click()
         eva_row = advisor.locator(".participant-row", has_text="Eva Kunde")
         expect(eva_row).to_be_visible()
@@ -130,6 +158,13 @@ def test_advisor_and_customer_meet_share_chat_and_the_advisor_moderates(
         customer.locator("#meeting-chat-share").click()
         expect(customer.get_by_text("Diese Datei kann nicht geteilt werden")).to_be_visible()
 
+        # A snapshot of Eva's camera (claims inspection): she is told, both find it in the chat.
+        advisor.get_by_role("tab", name="Teilnehmende").click()
+        eva_row.locator(".snapshot-participant").click()
+        expect(customer.get_by_text("hat ein Foto Ihrer Kamera aufgenommen").first).to_be_visible()
+        advisor.get_by_role("tab", name="Chat").click()
+        expect(advisor.locator(".chat-line", has_text="📷 Eva Kunde")).to_be_visible()
+
         # Moderation: mute Eva's microphone, then remove her; her link stops working.
         advisor.get_by_role("tab", name="Teilnehmende").click()
         eva_row.locator(".mute-participant").click()
@@ -144,3 +179,11 @@ def test_advisor_and_customer_meet_share_chat_and_the_advisor_moderates(
         )
         customer.goto(link.replace(stack.app_url, ""))
         expect(customer.locator("#meeting-closed")).to_have_text(re.compile("entfernt"))
+
+        # The advisor leaves and rates the meeting.
+        advisor.locator("#meeting-leave").click()
+        advisor.get_by_role("radio", name="5").click()
+        advisor.locator("#feedback-comment").fill("Gute Verbindung")
+        advisor.locator("#feedback-send").click()
+        expect(advisor.locator("#feedback-thanks")).to_be_visible()
+        screenshots(advisor, "meeting-feedback")

@@ -37,6 +37,7 @@ def _private_network() -> None:
             "run them with: tools/private-net.sh .venv/bin/pytest tests/media"
         )
     os.environ["CONSILIO_SECRET_KEY"] = SECRET
+    os.environ.pop("TEST_REDIS_URL", None)  # a server outside the namespace is unreachable
     get_settings.cache_clear()
     restrict_host_addresses(["127.0.0.1"])  # the test's own aiortc peers
 

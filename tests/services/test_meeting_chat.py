@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from app.api.server import build_api
 from app.models import AuditEvent, ChatMessage, MeetingFile, MeetingParticipant, Tenant
 from app.services import media_signals, meeting_chat, meetings
-from app.services.errors import InvalidInput, NotFound
+from app.services.errors import AccessDenied, InvalidInput, NotFound
 from tests.factories import TenantWorld
 from tests.services.test_meetings import guest, host_of
 
@@ -136,3 +136,27 @@ def test_media_node_presence_report_must_be_signed(
     db.expire_all()
     row = db.exec(select(MeetingParticipant).where(MeetingParticipant.key == host.key)).one()
     assert row.online
+
+
+def test_moderator_snapshot_of_a_participant_lands_in_the_chat_and_is_audited(
+    db: Session, pair: tuple[meetings.Attendee, meetings.Attendee]
+) -> None:
+    host, eva = pair
+    line = meeting_chat.share_snapshot(db, host, eva.key, png())
+    db.commit()
+    assert line.text == "📷 Eva Gast" and line.filename.startswith("snapshot-Eva Gast-")
+    assert meeting_chat.open_file(db, eva, str(line.file_id)).data == png()
+    event = db.exec(select(AuditEvent).where(AuditEvent.action == "meeting.snapshot_taken")).one()
+    assert event.details["participant"] == eva.key
+
+
+def test_snapshot_is_moderator_only_and_must_be_a_picture(
+    db: Session, pair: tuple[meetings.Attendee, meetings.Attendee]
+) -> None:
+    host, eva = pair
+    with pytest.raises(AccessDenied):
+        meeting_chat.share_snapshot(db, eva, host.key, png())
+    with pytest.raises(InvalidInput, match=r"chat\.snapshot_invalid"):
+        meeting_chat.share_snapshot(db, host, eva.key, b"%PDF-1.4 not a picture")
+    with pytest.raises(NotFound):
+        meeting_chat.share_snapshot(db, host, "nobody", png())
