@@ -426,3 +426,52 @@ def quality_badge(good: T, fair: T, poor: T, label: T) -> rx.Component:
         aria_label=label,
         class_name="meeting-quality",
     )
+
+
+def waiting_list(
+    rows: rx.Var[list[dict[str, str]]],
+    heading: T,
+    admit: T,
+    decline: T,
+    *,
+    on_admit: Any,
+    on_decline: Any,
+) -> rx.Component:
+    """Guests in the lobby with the moderator's admit / decline buttons (hidden when empty)."""
+    return rx.cond(
+        rows.length() > 0,
+        rx.vstack(
+            rx.heading(heading, size="3", as_="h2"),
+            rx.foreach(
+                rows,
+                lambda w: rx.hstack(
+                    rx.text(w["name"], size="2", weight="medium", flex="1"),
+                    rx.button(
+                        admit,
+                        size="1",
+                        on_click=on_admit(w["key"]),
+                        class_name="admit-guest",
+                        aria_label=admit + ": " + w["name"],
+                    ),
+                    rx.button(
+                        decline,
+                        size="1",
+                        variant="soft",
+                        color_scheme="red",
+                        on_click=on_decline(w["key"]),
+                        aria_label=decline + ": " + w["name"],
+                    ),
+                    align="center",
+                    width="100%",
+                    class_name="waiting-row",
+                ),
+            ),
+            width="100%",
+            spacing="2",
+            padding="0.75em",
+            border="1px solid var(--amber-7)",
+            border_radius="var(--radius-3)",
+            id="meeting-waiting",
+        ),
+        rx.fragment(),
+    )

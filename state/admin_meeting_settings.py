@@ -17,6 +17,7 @@ class MeetingSettingsState(rx.State):
     file_max_mb: str = "10"
     file_types: list[str] = []
     media_on: bool = True
+    lobby: bool = False
     feedback_text: str = ""
     feedback_url: str = ""
     error: str = ""
@@ -28,6 +29,7 @@ class MeetingSettingsState(rx.State):
         self.media_on = current.media_on
         self.feedback_text = current.feedback_text
         self.feedback_url = current.feedback_url
+        self.lobby = current.lobby
 
     @rx.event
     async def load(self) -> None:
@@ -48,6 +50,11 @@ class MeetingSettingsState(rx.State):
         self.media_on = bool(on)
 
     @rx.event
+    def set_lobby(self, on: bool) -> None:
+        """Guests wait in a lobby until the advisor lets them in (or enter at once)."""
+        self.lobby = bool(on)
+
+    @rx.event
     async def save(self, form: dict[str, Any]) -> None:
         """Validate and store; nothing changes when a value is refused."""
         try:
@@ -60,6 +67,7 @@ class MeetingSettingsState(rx.State):
             media_on=self.media_on,
             feedback_text=str(form.get("feedback_text", "")),
             feedback_url=str(form.get("feedback_url", "")),
+            lobby=self.lobby,
         )
         async with acting(self, ADMINS) as act:
             meeting_settings.update_meeting_settings(act.db, act.ctx, wanted)

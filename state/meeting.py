@@ -34,7 +34,7 @@ def _script(call: str, argument: Any = None) -> EventSpec:
 class MeetingState(rx.State):
     """Where this browser is in the meeting and what its media does."""
 
-    phase: str = "loading"  # loading | join | room | left | closed
+    phase: str = "loading"  # loading | join | lobby | room | left | closed
     closed_text: str = ""
     error: str = ""
     title: str = ""
@@ -105,24 +105,30 @@ class MeetingState(rx.State):
         media = media_pass.issue_pass(att.attendee, presenter=meeting.presenter_key)
         return media.as_config()
 
+    async def _enter_room(self, att: Attending) -> EventSpec:
+        """Load the room and start the browser's media (after joining or being admitted)."""
+        config = {**self._pass(att), "audio": self.mic_on, "video": self.cam_on}
+        (await self.get_state(RosterState))._refresh(att)
+        (await self.get_state(MeetingChatState))._load(att)
+        self.phase, self.connection, self.sharing = "room", "connecting", False
+        return _script("start", config)
+
     @rx.event
     async def join(self, _form: dict[str, Any] | None = None):  # type: ignore[no-untyped-def]
-        """Enter the room: record consent, load the room, start the browser's media."""
-        config: dict[str, Any] = {}
+        """Enter the room (or its lobby): record consent, then start the browser's media."""
+        start: EventSpec | None = None
         async with attending(self) as att:
             attendee = meetings.join(
                 att.db, att.attendee, name=self.guest_name, consent=self.consent
             )
-            att = Attending(att.db, attendee, att.locale)
-            config = {**self._pass(att), "audio": self.mic_on, "video": self.cam_on}
-            (await self.get_state(RosterState))._refresh(att)
-            chat = await self.get_state(MeetingChatState)
-            chat._load(att)
             self.needs_consent = False
-        if not config:
+            if not attendee.admitted:
+                self.phase = "lobby"
+            else:
+                start = await self._enter_room(Attending(att.db, attendee, att.locale))
+        if start is None and self.phase != "lobby":
             return None
-        self.phase, self.connection, self.sharing = "room", "connecting", False
-        return [_script("start", config), MeetingState.listen]
+        return [start, MeetingState.listen] if start else MeetingState.listen
 
     # --- what the browser's media reports (hidden buttons) ---------------------------------------
     @rx.event
@@ -202,7 +208,7 @@ class MeetingState(rx.State):
         try:
             async for event in room_bus.listen(room):
                 async with self:
-                    if self.phase != "room":
+                    if self.phase not in ("room", "lobby"):
                         break
                     follow_up = await self._apply(event)
                 if follow_up is not None:
@@ -213,6 +219,8 @@ class MeetingState(rx.State):
 
     async def _apply(self, event: dict[str, Any]) -> EventSpec | None:
         kind = event.get("type")
+        if self.phase == "lobby":
+            return await self._apply_in_lobby(event)
         if kind == "chat":
             line = meeting_chat.line_from_event(event["line"])
             chat = await self.get_state(MeetingChatState)
@@ -238,6 +246,18 @@ class MeetingState(rx.State):
             self._close(roster.error)
             roster.error = ""
             return _script("leave")
+        return None
+
+    async def _apply_in_lobby(self, event: dict[str, Any]) -> EventSpec | None:
+        """Waiting guests only hear whether they are let in, sent away, or the meeting ended."""
+        kind, mine = event.get("type"), event.get("key") == self.my_key
+        if kind == "ended":
+            return await self._send_away("meeting.ended")
+        if kind == "removed" and mine:
+            return await self._send_away("meeting.removed")
+        if kind == "admitted" and mine:
+            async with attending(self) as att:
+                return await self._enter_room(att)
         return None
 
     async def _send_away(self, key: str) -> EventSpec:

@@ -24,6 +24,7 @@ class RosterState(rx.State):
     """The participants list of the room (refreshed on room events, never polled)."""
 
     participants: list[dict[str, str]] = []
+    waiting: list[dict[str, str]] = []
     presenter_key: str = ""
     locked: bool = False
     hand_raised: bool = False
@@ -37,11 +38,16 @@ class RosterState(rx.State):
         rows = [_row(v, me) for v in meetings.list_participants(att.db, att.attendee)]
         meeting = meetings.get_meeting(att.db, att.attendee)
         self.participants = rows
+        waiting_before = {w["key"] for w in self.waiting}
+        self.waiting = [_row(v, me) for v in meetings.list_waiting(att.db, att.attendee)]
+        newcomers = [w["name"] for w in self.waiting if w["key"] not in waiting_before]
         self.presenter_key = meeting.presenter_key or ""
         self.locked = meeting.locked
         self.hand_raised = any(r["hand"] for r in rows if r["me"])
         after = {r["key"]: r for r in rows if r["online"]}
-        if before:  # not on the first load
+        if newcomers:
+            self.announcement = att.text("meeting.notice_waiting", name=", ".join(newcomers))
+        elif before:  # not on the first load
             came = [r["name"] for k, r in after.items() if k not in before and k != me]
             went = [r["name"] for k, r in before.items() if k not in after and k != me]
             if came:
@@ -61,6 +67,13 @@ class RosterState(rx.State):
         """The moderator lowers someone's hand."""
         async with attending(self) as att:
             meetings.lower_hand_of(att.db, att.attendee, key)
+
+    @rx.event
+    async def admit(self, key: str) -> None:
+        """The moderator lets a waiting guest in."""
+        async with attending(self) as att:
+            meetings.admit(att.db, att.attendee, key)
+            self.waiting = [w for w in self.waiting if w["key"] != key]
 
     @rx.event
     async def make_presenter(self, key: str) -> None:

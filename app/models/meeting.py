@@ -51,6 +51,7 @@ class MeetingParticipant(SQLModel, table=True):
     role: str = Field(default=MeetingRole.PARTICIPANT, max_length=16)
     user_id: int | None = Field(default=None, foreign_key="app_user.id")
     consent_at: dt.datetime | None = optional_time_field()
+    admitted_at: dt.datetime | None = optional_time_field()  # let in (at once, or from the lobby)
     online: bool = Field(default=False)
     hand_raised: bool = Field(default=False)
     created_at: dt.datetime = created_at_field()

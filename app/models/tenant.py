@@ -38,6 +38,7 @@ class Tenant(SQLModel, table=True):
     meeting_file_max_mb: int = Field(default=10)
     meeting_file_types: list[str] = json_field(lambda: ["pdf", "png", "jpeg", "txt"])
     meeting_media_on: bool = Field(default=True)
+    meeting_lobby: bool = Field(default=False)
     meeting_feedback_text: str | None = Field(default=None, max_length=500)
     meeting_feedback_url: str | None = Field(default=None, max_length=500)
     active: bool = Field(default=True)

@@ -109,6 +109,15 @@ def _meeting_settings() -> rx.Component:
             rx.el.label(t("meeting_settings.media_on"), html_for="meeting-media-on"),
             align="center",
         ),
+        rx.hstack(
+            rx.switch(
+                id="meeting-lobby",
+                checked=MeetingSettingsState.lobby,
+                on_change=MeetingSettingsState.set_lobby,
+            ),
+            rx.el.label(t("meeting_settings.lobby"), html_for="meeting-lobby"),
+            align="center",
+        ),
         text_area_field(
             t("meeting_settings.feedback_text"),
             "feedback_text",

@@ -21,6 +21,7 @@ from components.meeting import (
     preview_video,
     quality_badge,
     video_stage,
+    waiting_list,
 )
 from state.locale import t
 from state.meeting import MeetingState
@@ -309,6 +310,14 @@ def _side_panel() -> rx.Component:
         on_download=MeetingChatState.download,
         max_bytes=MAX_UPLOAD_BYTES,
     )
+    waiting = waiting_list(
+        RosterState.waiting,
+        t("meeting.waiting_heading"),
+        t("meeting.admit"),
+        t("meeting.decline"),
+        on_admit=RosterState.admit,
+        on_decline=RosterState.remove,
+    )
     return rx.tabs.root(
         rx.tabs.list(
             rx.tabs.trigger(t("meeting.participants"), value="people"),
@@ -326,7 +335,9 @@ def _side_panel() -> rx.Component:
             rx.tabs.trigger(t("meeting.invite"), value="invite"),
             rx.tabs.trigger(t("meeting.devices"), value="devices"),
         ),
-        rx.tabs.content(rx.box(roster, padding_top="0.75em"), value="people"),
+        rx.tabs.content(
+            rx.vstack(waiting, roster, padding_top="0.75em", spacing="3"), value="people"
+        ),
         rx.tabs.content(
             rx.box(error_callout(MeetingChatState.error), chat, padding_top="0.75em"),
             value="chat",
@@ -467,6 +478,20 @@ def _feedback() -> rx.Component:
     )
 
 
+def _lobby() -> rx.Component:
+    return rx.center(
+        rx.vstack(
+            rx.spinner(size="3"),
+            rx.heading(t("meeting.lobby_title"), size="5", as_="h1", id="meeting-lobby"),
+            rx.text(t("meeting.lobby_text"), color_scheme="gray", align="center"),
+            align="center",
+            spacing="3",
+            role="status",
+        ),
+        padding_top="12vh",
+    )
+
+
 def _after(text: rx.Var[str], *actions: rx.Component) -> rx.Component:
     return rx.center(
         rx.vstack(
@@ -488,6 +513,7 @@ def meeting() -> rx.Component:
             MeetingState.phase,
             ("join", _join_screen()),
             ("room", _room()),
+            ("lobby", _lobby()),
             (
                 "left",
                 _after(

@@ -12,7 +12,7 @@ import functools
 from typing import Any
 
 from app.services import join_tokens, turn
-from app.services.errors import DomainError
+from app.services.errors import AccessDenied, DomainError
 from app.services.media_registry import NoMediaNode, Registry, get_registry
 from app.services.meetings import Attendee
 
@@ -50,8 +50,11 @@ def issue_pass(attendee: Attendee, *, presenter: str | None) -> MediaPass:
     """A pass into ``attendee``'s room; ``presenter`` is who may share a screen now.
 
     Raises:
+        AccessDenied: ``meeting.waiting`` while the guest waits in the lobby.
         NoVideoServer: no live node can take the room (the caller shows "try again").
     """
+    if not attendee.admitted:
+        raise AccessDenied("meeting.waiting")
     try:
         node = registry().node_for_room(attendee.room)
     except NoMediaNode:

@@ -140,6 +140,7 @@ def _publish(session: Session, attendee: Attendee, line: ChatLine) -> None:
 
 def post_message(session: Session, attendee: Attendee, text: str) -> ChatLine:
     """Say something in the chat."""
+    meetings.require_in_room(attendee)
     text = text.strip()
     if not text:
         raise InvalidInput("chat.empty")
@@ -188,6 +189,7 @@ def share_file(session: Session, attendee: Attendee, filename: str, data: bytes)
     Raises:
         InvalidInput: ``chat.file_too_large`` or ``chat.file_type`` (nothing is stored).
     """
+    meetings.require_in_room(attendee)
     tenant = session.get(Tenant, attendee.tenant_id)
     assert tenant is not None
     if len(data) > upload_limit(session, attendee):
@@ -258,6 +260,7 @@ def share_snapshot(
 
 def list_chat(session: Session, attendee: Attendee, *, limit: int = 200) -> list[ChatLine]:
     """The latest ``limit`` lines, oldest first."""
+    meetings.require_in_room(attendee)
     messages = session.exec(
         select(ChatMessage)
         .where(ChatMessage.meeting_id == attendee.meeting_id)
@@ -283,6 +286,7 @@ class FileDownload:
 
 def open_file(session: Session, attendee: Attendee, file_id: int | str) -> FileDownload:
     """A file shared in the attendee's own meeting (NotFound for any other)."""
+    meetings.require_in_room(attendee)
     try:
         wanted = int(file_id)
     except (TypeError, ValueError):

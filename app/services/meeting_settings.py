@@ -1,4 +1,4 @@
-"""A tenant's meeting settings: chat file limits, camera/microphone default, feedback text."""
+"""A tenant's meeting settings: chat file limits, camera/microphone default, lobby, feedback."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ class MeetingSettings:
     media_on: bool
     feedback_text: str
     feedback_url: str
+    lobby: bool = False
 
 
 def get_meeting_settings(session: Session, ctx: TenantContext) -> MeetingSettings:
@@ -38,6 +39,7 @@ def get_meeting_settings(session: Session, ctx: TenantContext) -> MeetingSetting
         tenant.meeting_media_on,
         tenant.meeting_feedback_text or "",
         tenant.meeting_feedback_url or "",
+        tenant.meeting_lobby,
     )
 
 
@@ -66,6 +68,7 @@ def update_meeting_settings(
         "meeting_media_on": settings.media_on,
         "meeting_feedback_text": text or None,
         "meeting_feedback_url": url,
+        "meeting_lobby": settings.lobby,
     }
     changed = {k: {"from": getattr(tenant, k), "to": v} for k, v in new.items()}
     changed = {k: v for k, v in changed.items() if v["from"] != v["to"]}

@@ -40,6 +40,7 @@ class Attendee:
     role: str
     joined: bool
     user_id: int | None = None
+    admitted: bool = False
 
     @property
     def is_moderator(self) -> bool:
@@ -125,7 +126,7 @@ def start_meeting(session: Session, ctx: TenantContext, title: str) -> Meeting:
     participant, _secret = _new_participant(
         meeting, name=host.display_name, role=MeetingRole.MODERATOR, user_id=ctx.user_id
     )
-    participant.consent_at = utcnow()
+    participant.consent_at = participant.admitted_at = utcnow()
     session.add(participant)
     meeting.presenter_key = participant.key
     audit.record(
@@ -207,6 +208,7 @@ def authorize_attendee(
         role=participant.role,
         joined=participant.consent_at is not None,
         user_id=participant.user_id,
+        admitted=participant.admitted_at is not None,
     )
 
 
@@ -219,6 +221,9 @@ def get_meeting(session: Session, attendee: Attendee) -> Meeting:
 
 def join(session: Session, attendee: Attendee, *, name: str, consent: bool) -> Attendee:
     """Enter the room: a guest gives a name and agrees to the privacy notice (recorded).
+
+    When the tenant has a lobby, a guest then waits until the moderator admits them
+    (``Attendee.admitted`` tells which).
 
     Raises:
         InvalidInput: no consent, no name, or the room is locked for newcomers.
@@ -235,18 +240,24 @@ def join(session: Session, attendee: Attendee, *, name: str, consent: bool) -> A
         participant.consent_at = utcnow()
         session.add(participant)
         audit_event(session, attendee, "meeting.joined", participant=participant.key, consent=True)
+        tenant = session.get(Tenant, attendee.tenant_id)
+        if attendee.is_moderator or not (tenant and tenant.meeting_lobby):
+            participant.admitted_at = participant.consent_at
         publish_after_commit(session, attendee.room, {"type": "participants"})
-    return dataclasses.replace(attendee, name=participant.name, joined=True)
+    return dataclasses.replace(
+        attendee, name=participant.name, joined=True, admitted=participant.admitted_at is not None
+    )
 
 
 def list_participants(session: Session, attendee: Attendee) -> list[ParticipantView]:
     """Everyone let into the room (not removed), moderators first."""
+    require_in_room(attendee)
     meeting = get_meeting(session, attendee)
     rows = session.exec(
         select(MeetingParticipant).where(
             MeetingParticipant.meeting_id == attendee.meeting_id,
             MeetingParticipant.removed_at.is_(None),  # type: ignore[union-attr]
-            MeetingParticipant.consent_at.is_not(None),  # type: ignore[union-attr]
+            MeetingParticipant.admitted_at.is_not(None),  # type: ignore[union-attr]
         )
     ).all()
     views = [
@@ -263,6 +274,35 @@ def list_participants(session: Session, attendee: Attendee) -> list[ParticipantV
     return sorted(views, key=lambda v: (v.role != MeetingRole.MODERATOR, v.name.lower()))
 
 
+def list_waiting(session: Session, attendee: Attendee) -> list[ParticipantView]:
+    """Guests in the lobby, first come first (the moderator's view; empty for others)."""
+    if not attendee.is_moderator:
+        return []
+    rows = session.exec(
+        select(MeetingParticipant)
+        .where(
+            MeetingParticipant.meeting_id == attendee.meeting_id,
+            MeetingParticipant.removed_at.is_(None),  # type: ignore[union-attr]
+            MeetingParticipant.consent_at.is_not(None),  # type: ignore[union-attr]
+            MeetingParticipant.admitted_at.is_(None),  # type: ignore[union-attr]
+        )
+        .order_by(MeetingParticipant.consent_at)  # type: ignore[arg-type]
+    ).all()
+    return [ParticipantView(p.key, p.name, p.role, False, False, False) for p in rows]
+
+
+def admit(session: Session, attendee: Attendee, key: str) -> None:
+    """Let a waiting guest into the room (the moderator; declining is removing)."""
+    _require_moderator(attendee)
+    target = participant_by_key(session, attendee, key)
+    if target.consent_at is None or target.admitted_at is not None:
+        return
+    target.admitted_at = utcnow()
+    session.add(target)
+    audit_event(session, attendee, "meeting.participant_admitted", participant=target.key)
+    publish_after_commit(session, attendee.room, {"type": "admitted", "key": target.key})
+
+
 def participant_by_key(session: Session, attendee: Attendee, key: str) -> MeetingParticipant:
     """A participant of the attendee's meeting (NotFound when removed or unknown)."""
     row = session.exec(
@@ -273,6 +313,12 @@ def participant_by_key(session: Session, attendee: Attendee, key: str) -> Meetin
     if row is None or row.removed_at is not None:
         raise NotFound("meeting.participant_unknown")
     return row
+
+
+def require_in_room(attendee: Attendee) -> None:
+    """Room actions (chat, files, the participants list, hands) are for people let in."""
+    if not attendee.admitted:
+        raise AccessDenied("meeting.waiting")
 
 
 def _require_moderator(attendee: Attendee) -> None:
@@ -388,6 +434,7 @@ def set_locked(session: Session, attendee: Attendee, locked: bool) -> None:
 
 def raise_hand(session: Session, attendee: Attendee, raised: bool) -> None:
     """Raise or lower the caller's hand."""
+    require_in_room(attendee)
     participant = session.get(MeetingParticipant, attendee.participant_id)
     assert participant is not None
     participant.hand_raised = raised

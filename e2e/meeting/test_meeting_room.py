@@ -187,3 +187,32 @@ def test_advisor_and_customer_meet_share_chat_and_the_advisor_moderates(
         advisor.locator("#feedback-send").click()
         expect(advisor.locator("#feedback-thanks")).to_be_visible()
         screenshots(advisor, "meeting-feedback")
+
+
+def test_with_the_lobby_on_a_guest_waits_until_the_advisor_lets_them_in(
+    browser: Browser, stack: Stack
+) -> None:
+    with person(browser, stack.app_url) as admin:
+        sign_in(admin, "admin@alpina.example")
+        expect(admin).to_have_url(re.compile(r"/admin/users$"))
+        admin.goto("/t/demo/admin/branding")
+        admin.locator("#meeting-lobby").click()
+        admin.locator("#meeting-settings-save").click()
+        expect(admin.get_by_text("Die Besprechungseinstellungen sind gespeichert.")).to_be_visible()
+    with (
+        person(browser, stack.app_url) as advisor,
+        person(browser, stack.app_url, viewport=PHONE) as guest,
+    ):
+        open_room_as_advisor(advisor, "Beratung mit Warteraum")
+        link = invite(advisor, "Paul Gast")
+        guest.goto(link.replace(stack.app_url, ""))
+        guest.locator("#meeting-name").fill("Paul Gast")
+        guest.locator("#meeting-consent").click()
+        guest.locator("#meeting-join").click()
+        expect(guest.locator("#meeting-lobby")).to_be_visible()
+        screenshots(guest, "meeting-lobby")
+        advisor.get_by_role("tab", name="Teilnehmende").click()
+        advisor.locator(".waiting-row", has_text="Paul Gast").locator(".admit-guest").click()
+        expect(guest.locator("#meeting-connection")).to_have_text("Verbunden", timeout=30_000)
+        sees_video_of(guest, 1)
+        sees_video_of(advisor, 1)

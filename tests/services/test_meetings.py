@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from sqlmodel import Session, select
 
-from app.models import AuditEvent, MeetingParticipant, OutboundMail
+from app.models import AuditEvent, MeetingParticipant, OutboundMail, Tenant
 from app.services import join_tokens, media_pass, meetings, room_bus, sessions
 from app.services.errors import AccessDenied, InvalidInput, NotFound
 from app.services.meetings import Attendee
@@ -221,3 +221,29 @@ def test_presence_reported_by_the_node_shows_in_the_list(
     db.commit()
     row = db.exec(select(MeetingParticipant).where(MeetingParticipant.key == host.key)).one()
     assert (row.online, row.hand_raised) == (False, False)
+
+
+def test_with_a_lobby_guests_wait_until_admitted_and_get_no_media_pass_before(
+    db: Session, alpha: TenantWorld, room: str
+) -> None:
+    tenant = db.get(Tenant, alpha.tenant.id)
+    assert tenant is not None
+    tenant.meeting_lobby = True
+    db.add(tenant)
+    db.commit()
+    host = host_of(db, alpha, room)
+    waiting = guest(db, alpha, host, name="Eva Wartend")
+    assert not waiting.admitted
+    assert [w.name for w in meetings.list_waiting(db, host)] == ["Eva Wartend"]
+    assert meetings.list_waiting(db, waiting) == []
+    assert "Eva Wartend" not in [v.name for v in meetings.list_participants(db, host)]
+    with pytest.raises(AccessDenied, match=r"meeting\.waiting"):
+        media_pass.issue_pass(waiting, presenter=None)
+    with pytest.raises(AccessDenied, match=r"meeting\.waiting"):
+        meetings.list_participants(db, waiting)
+    meetings.admit(db, host, waiting.key)
+    db.commit()
+    row = db.exec(select(MeetingParticipant).where(MeetingParticipant.key == waiting.key)).one()
+    assert row.admitted_at is not None
+    assert meetings.list_waiting(db, host) == []
+    assert "Eva Wartend" in [v.name for v in meetings.list_participants(db, host)]
