@@ -107,3 +107,14 @@ def form_card(
         ),
         **props,
     )
+
+
+def labelled_switch(
+    element_id: str, label: rx.Var[str] | str, checked: rx.Var[bool], on_change: Any
+) -> rx.Component:
+    """An on/off switch with its visible label bound by id."""
+    return rx.hstack(
+        rx.switch(id=element_id, checked=checked, on_change=on_change),
+        rx.el.label(label, html_for=element_id),
+        align="center",
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import reflex as rx
 
 from app.services import media_control, meetings
@@ -75,35 +77,45 @@ class RosterState(rx.State):
             meetings.admit(att.db, att.attendee, key)
             self.waiting = [w for w in self.waiting if w["key"] != key]
 
+    async def _moderate(
+        self, decide: Callable[[Attending], None], action: str, **args: object
+    ) -> None:
+        """Record the moderator's decision, then have the room's media node enforce it."""
+        room = ""
+        async with attending(self) as att:
+            decide(att)
+            room = att.attendee.room
+        if room and not self.error:
+            await media_control.command(room, action, **args)
+
     @rx.event
     async def make_presenter(self, key: str) -> None:
         """The moderator hands the right to share a screen to ``key``."""
-        room = ""
-        async with attending(self) as att:
-            meetings.set_presenter(att.db, att.attendee, key)
-            room = att.attendee.room
-        if room and not self.error:
-            await media_control.command(room, "presenter", participant=key)
+        await self._moderate(
+            lambda att: meetings.set_presenter(att.db, att.attendee, key),
+            "presenter",
+            participant=key,
+        )
 
     @rx.event
     async def remove(self, key: str) -> None:
         """The moderator sends ``key`` out of the meeting (their link stops working)."""
-        room = ""
-        async with attending(self) as att:
-            meetings.remove_participant(att.db, att.attendee, key)
-            room = att.attendee.room
-        if room and not self.error:
-            await media_control.command(room, "remove", participant=key)
+        await self._moderate(
+            lambda att: meetings.remove_participant(att.db, att.attendee, key),
+            "remove",
+            participant=key,
+        )
 
     @rx.event
     async def mute(self, key: str) -> None:
         """The moderator mutes ``key``'s microphone on the media node."""
-        room = ""
-        async with attending(self) as att:
-            meetings.mute_participant(att.db, att.attendee, key)
-            room = att.attendee.room
-        if room and not self.error:
-            await media_control.command(room, "mute", participant=key, kind="audio", muted=True)
+        await self._moderate(
+            lambda att: meetings.mute_participant(att.db, att.attendee, key),
+            "mute",
+            participant=key,
+            kind="audio",
+            muted=True,
+        )
 
     @rx.event
     async def toggle_lock(self) -> None:

@@ -11,7 +11,14 @@ from app.pages.layout import on_load, protected, title
 from app.services import brand_assets
 from app.services.meeting_settings import FILE_TYPES
 from components.feedback import error_callout, notice_callout
-from components.forms import card, field, form_card, submit_button, text_area_field
+from components.forms import (
+    card,
+    field,
+    form_card,
+    labelled_switch,
+    submit_button,
+    text_area_field,
+)
 from components.image_upload import ImageUpload, image_upload
 from state.admin_branding import BrandingState
 from state.admin_meeting_settings import MeetingSettingsState
@@ -100,23 +107,17 @@ def _meeting_settings() -> rx.Component:
             MeetingSettingsState.file_types,
             MeetingSettingsState.toggle_type,
         ),
-        rx.hstack(
-            rx.switch(
-                id="meeting-media-on",
-                checked=MeetingSettingsState.media_on,
-                on_change=MeetingSettingsState.set_media_on,
-            ),
-            rx.el.label(t("meeting_settings.media_on"), html_for="meeting-media-on"),
-            align="center",
+        labelled_switch(
+            "meeting-media-on",
+            t("meeting_settings.media_on"),
+            MeetingSettingsState.media_on,
+            MeetingSettingsState.set_media_on,
         ),
-        rx.hstack(
-            rx.switch(
-                id="meeting-lobby",
-                checked=MeetingSettingsState.lobby,
-                on_change=MeetingSettingsState.set_lobby,
-            ),
-            rx.el.label(t("meeting_settings.lobby"), html_for="meeting-lobby"),
-            align="center",
+        labelled_switch(
+            "meeting-lobby",
+            t("meeting_settings.lobby"),
+            MeetingSettingsState.lobby,
+            MeetingSettingsState.set_lobby,
         ),
         text_area_field(
             t("meeting_settings.feedback_text"),

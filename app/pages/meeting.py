@@ -7,6 +7,7 @@ import reflex as rx
 from app import routes
 from app.pages.layout import href, page
 from components.feedback import error_callout, notice_callout, spinner_block
+from components.forms import labelled_switch
 from components.meeting import (
     ChatTexts,
     DeviceTexts,
@@ -102,23 +103,17 @@ def _join_screen() -> rx.Component:
                     rx.fragment(),
                 ),
                 rx.hstack(
-                    rx.hstack(
-                        rx.switch(
-                            id="meeting-mic-default",
-                            checked=MeetingState.mic_on,
-                            on_change=MeetingState.set_mic_default,
-                        ),
-                        rx.el.label(t("meeting.microphone"), html_for="meeting-mic-default"),
-                        align="center",
+                    labelled_switch(
+                        "meeting-mic-default",
+                        t("meeting.microphone"),
+                        MeetingState.mic_on,
+                        MeetingState.set_mic_default,
                     ),
-                    rx.hstack(
-                        rx.switch(
-                            id="meeting-cam-default",
-                            checked=MeetingState.cam_on,
-                            on_change=MeetingState.set_cam_default,
-                        ),
-                        rx.el.label(t("meeting.camera"), html_for="meeting-cam-default"),
-                        align="center",
+                    labelled_switch(
+                        "meeting-cam-default",
+                        t("meeting.camera"),
+                        MeetingState.cam_on,
+                        MeetingState.set_cam_default,
                     ),
                     spacing="5",
                     wrap="wrap",

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
-import socket
 import subprocess
 from collections.abc import Iterator
 
@@ -20,6 +19,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from e2e.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP
 from tests.app_server import running_app
 from tests.media.conftest import SECRET, media_node
+from tests.private_network import require_private_network
 from tests.servers import free_port, redis_server
 
 MEDIA_ARGS = [
@@ -32,12 +32,7 @@ MEDIA_ARGS = [
 
 @pytest.fixture(scope="session", autouse=True)
 def _private_network() -> None:
-    names = [name for _, name in socket.if_nameindex()]
-    if names != ["lo"]:
-        raise RuntimeError(
-            f"meeting e2e tests need a network namespace with only loopback (found {names}); "
-            "run them with: tools/private-net.sh .venv/bin/pytest e2e/meeting"
-        )
+    require_private_network("tools/private-net.sh .venv/bin/pytest e2e/meeting")
     os.environ["CONSILIO_SECRET_KEY"] = SECRET
     os.environ.pop("TEST_REDIS_URL", None)  # a server outside the namespace is unreachable
 

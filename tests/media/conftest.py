@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -22,6 +21,7 @@ import pytest
 
 from app.settings import get_settings
 from media_nodes.ice import restrict_host_addresses
+from tests.private_network import require_private_network
 from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,12 +30,7 @@ SECRET = "media-test-secret"
 
 @pytest.fixture(scope="session", autouse=True)
 def _private_network() -> None:
-    names = [name for _, name in socket.if_nameindex()]
-    if names != ["lo"]:
-        raise RuntimeError(
-            f"media tests need a network namespace with only loopback (found {names}); "
-            "run them with: tools/private-net.sh .venv/bin/pytest tests/media"
-        )
+    require_private_network("tools/private-net.sh .venv/bin/pytest tests/media")
     os.environ["CONSILIO_SECRET_KEY"] = SECRET
     os.environ.pop("TEST_REDIS_URL", None)  # a server outside the namespace is unreachable
     get_settings.cache_clear()
