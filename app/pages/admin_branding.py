@@ -98,7 +98,7 @@ def _meeting_settings() -> rx.Component:
             default_value=MeetingSettingsState.file_max_mb,
             key=MeetingSettingsState.file_max_mb,
             min="1",
-            max="100",
+            max="25",
         ),
         rx.heading(t("meeting_settings.file_types"), size="3", as_="h3"),
         _checkboxes(

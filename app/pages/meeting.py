@@ -32,9 +32,8 @@ from state.meeting_invite import MeetingInviteState
 from state.meeting_roster import RosterState
 from state.tenant import TenantState
 
-MAX_UPLOAD_BYTES = (
-    50 * 1024 * 1024
-)  # the browser's own cap; the tenant's limit is checked on the server
+# The browser's own cap; the tenant's limit (at most 25 MB) is checked on the server.
+MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 
 
 def _devices() -> rx.Component:

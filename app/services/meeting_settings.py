@@ -14,7 +14,7 @@ from app.services.meeting_chat import CONTENT_TYPES
 from app.services.tenants import check_url, get_tenant, require_tenant_admin
 
 FILE_TYPES = tuple(CONTENT_TYPES)
-MAX_FILE_MB = 100
+MAX_FILE_MB = 25  # files reach the browser through the event socket
 
 
 @dataclasses.dataclass(frozen=True)

@@ -43,7 +43,7 @@ def test_admin_sets_the_tenants_meeting_settings_and_it_is_audited(
     ("change", "key"),
     [
         ({"file_max_mb": 0}, "meeting_settings.size_range"),
-        ({"file_max_mb": 101}, "meeting_settings.size_range"),
+        ({"file_max_mb": 26}, "meeting_settings.size_range"),
         ({"file_types": []}, "meeting_settings.types_required"),
         ({"file_types": ["pdf", "exe"]}, "meeting_settings.types_required"),
         ({"feedback_url": "javascript:alert(1)"}, "error.url_invalid"),
