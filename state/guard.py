@@ -6,8 +6,8 @@ import contextlib
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import AsyncIterator
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, TypeVar
 
 import reflex as rx
 from sqlmodel import Session
@@ -17,12 +17,13 @@ from app.models import Role, Tenant
 from app.services import guard
 from app.services.context import TenantContext
 from app.services.db import unit_of_work
-from app.services.errors import DomainError
+from app.services.errors import DomainError, NotFound
 from state.locale import LocaleState
 from state.session import SessionState
 from state.tenant import TenantState
 
 logger = logging.getLogger(__name__)
+EnteredT = TypeVar("EnteredT")
 
 
 class SkipBody(Exception):
@@ -63,10 +64,43 @@ class Acting:
 
 
 @contextlib.asynccontextmanager
+async def guarded(
+    state: rx.State, locale: LocaleState, enter: Callable[[Session], Awaitable[EnteredT]]
+) -> AsyncIterator[EnteredT]:
+    """The one way a handler works on data: a unit of work that ``enter`` authorises.
+
+    ``enter`` checks who calls and builds what the body gets. When it refuses (a
+    DomainError), the message in the caller's language goes to ``state.error`` and the body
+    stops at its first step (see :class:`Refused`). A DomainError in the body is shown the
+    same way and rolls back; anything else is logged and shown generically.
+    """
+    state.error = ""  # type: ignore[attr-defined]
+
+    def show(exc: DomainError) -> None:
+        state.error = locale.text(exc.key, **exc.params)  # type: ignore[attr-defined]
+
+    try:
+        with unit_of_work() as db:
+            try:
+                entered = await enter(db)
+            except DomainError as exc:
+                show(exc)
+                yield REFUSED
+                return
+            yield entered
+    except SkipBody:
+        pass
+    except DomainError as exc:
+        show(exc)
+    except Exception:
+        logger.exception("handler %s failed", type(state).__name__)
+        state.error = locale.text("error.generic")  # type: ignore[attr-defined]
+
+
+@contextlib.asynccontextmanager
 async def acting(state: rx.State, roles: frozenset[Role]) -> AsyncIterator[Acting]:
     """Authorise the browser's session for ``roles`` in the page's tenant and open a
-    unit of work. A refused or invalid request changes nothing; its message in the user's
-    language goes to ``state.error``. Unexpected errors are logged and shown generically.
+    unit of work (see :func:`guarded` for what a refusal or an error does).
 
     Usage inside an event handler::
 
@@ -77,26 +111,14 @@ async def acting(state: rx.State, roles: frozenset[Role]) -> AsyncIterator[Actin
     session_state = await state.get_state(SessionState)
     tenant = await state.get_state(TenantState)
     locale = await state.get_state(LocaleState)
-    state.error = ""  # type: ignore[attr-defined]
     state.notice = ""  # type: ignore[attr-defined]
-    try:
-        with unit_of_work() as db:
-            try:
-                ctx = guard.authorize(
-                    db, session_state.token, tenant_id=tenant.tenant_id, roles=roles
-                )
-            except DomainError as exc:
-                state.error = locale.text(exc.key, **exc.params)  # type: ignore[attr-defined]
-                yield REFUSED
-                return
-            yield Acting(db=db, ctx=ctx, locale=locale, token=session_state.token)
-    except SkipBody:
-        pass
-    except DomainError as exc:
-        state.error = locale.text(exc.key, **exc.params)  # type: ignore[attr-defined]
-    except Exception:
-        logger.exception("handler %s failed", type(state).__name__)
-        state.error = locale.text("error.generic")  # type: ignore[attr-defined]
+
+    async def enter(db: Session) -> Acting:
+        ctx = guard.authorize(db, session_state.token, tenant_id=tenant.tenant_id, roles=roles)
+        return Acting(db=db, ctx=ctx, locale=locale, token=session_state.token)
+
+    async with guarded(state, locale, enter) as act:
+        yield act
 
 
 @dataclasses.dataclass
@@ -117,19 +139,12 @@ async def visiting(state: rx.State) -> AsyncIterator[Visiting]:
     """Like :func:`acting` for pages that need no sign-in; errors go to ``state.error``."""
     tenant_state = await state.get_state(TenantState)
     locale = await state.get_state(LocaleState)
-    state.error = ""  # type: ignore[attr-defined]
-    try:
-        with unit_of_work() as db:
-            tenant = db.get(Tenant, tenant_state.tenant_id)
-            if tenant is None or not tenant.active:
-                state.error = locale.text("error.tenant_not_found")  # type: ignore[attr-defined]
-                yield REFUSED
-                return
-            yield Visiting(db=db, tenant=tenant, locale=locale)
-    except SkipBody:
-        pass
-    except DomainError as exc:
-        state.error = locale.text(exc.key, **exc.params)  # type: ignore[attr-defined]
-    except Exception:
-        logger.exception("handler %s failed", type(state).__name__)
-        state.error = locale.text("error.generic")  # type: ignore[attr-defined]
+
+    async def enter(db: Session) -> Visiting:
+        tenant = db.get(Tenant, tenant_state.tenant_id)
+        if tenant is None or not tenant.active:
+            raise NotFound("error.tenant_not_found")
+        return Visiting(db=db, tenant=tenant, locale=locale)
+
+    async with guarded(state, locale, enter) as visit:
+        yield visit

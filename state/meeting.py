@@ -15,8 +15,7 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from app import routes
-from app.models import Tenant
-from app.services import media_pass, meeting_chat, meetings, room_bus
+from app.services import media_pass, meeting_chat, meeting_moderation, meetings, room_bus
 from state.locale import LocaleState
 from state.meeting_access import Attending, RoomAccessState, attending
 from state.meeting_chat import MeetingChatState
@@ -63,14 +62,12 @@ class MeetingState(rx.State):
                 return rx.redirect(tenant.href(routes.LOGIN, next=self.router.url.path))
         async with attending(self) as att:
             meeting = meetings.get_meeting(att.db, att.attendee)
-            tenant_row = att.db.get(Tenant, att.attendee.tenant_id)
             self.title = meeting.title
             self.my_key = att.attendee.key
             self.is_moderator = att.attendee.is_moderator
             self.needs_consent = not att.attendee.joined
             self.guest_name = att.attendee.name
-            media_on = tenant_row.meeting_media_on if tenant_row else True
-            self.mic_on = self.cam_on = media_on
+            self.mic_on = self.cam_on = meetings.media_on_by_default(att.db, att.attendee)
             self.phase = "join"
         if self.error:
             self._close(self.error)
@@ -188,7 +185,7 @@ class MeetingState(rx.State):
     async def end_for_all(self) -> None:
         """The moderator ends the meeting for everyone."""
         async with attending(self) as att:
-            meetings.end_meeting(att.db, att.attendee)
+            meeting_moderation.end_meeting(att.db, att.attendee)
 
     @rx.event
     def rejoin(self) -> None:

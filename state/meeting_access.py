@@ -9,22 +9,17 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import logging
 from collections.abc import AsyncIterator
 
 import reflex as rx
 from sqlmodel import Session
 
 from app.services import meetings
-from app.services.db import unit_of_work
-from app.services.errors import DomainError
 from app.services.meetings import Attendee
-from state.guard import REFUSED, SkipBody
+from state.guard import guarded
 from state.locale import LocaleState
 from state.session import SessionState
 from state.tenant import TenantState
-
-logger = logging.getLogger(__name__)
 
 
 class RoomAccessState(rx.State):
@@ -77,24 +72,13 @@ async def authorize(state: rx.State, db: Session) -> Attendee:
 async def attending(state: rx.State) -> AsyncIterator[Attending]:
     """Authorise this browser as a participant of the page's room and open a unit of work.
 
-    A refused or invalid action changes nothing; its message goes to ``state.error`` (a
-    refused body stops at its first use of the yielded action, see state.guard.Refused).
+    A refused or invalid action changes nothing; its message goes to ``state.error`` (see
+    state.guard.guarded).
     """
     locale = await state.get_state(LocaleState)
-    state.error = ""  # type: ignore[attr-defined]
-    try:
-        with unit_of_work() as db:
-            try:
-                attendee = await authorize(state, db)
-            except DomainError as exc:
-                state.error = locale.text(exc.key, **exc.params)  # type: ignore[attr-defined]
-                yield REFUSED
-                return
-            yield Attending(db=db, attendee=attendee, locale=locale)
-    except SkipBody:
-        pass
-    except DomainError as exc:
-        state.error = locale.text(exc.key, **exc.params)  # type: ignore[attr-defined]
-    except Exception:
-        logger.exception("room action %s failed", type(state).__name__)
-        state.error = locale.text("error.generic")  # type: ignore[attr-defined]
+
+    async def enter(db: Session) -> Attending:
+        return Attending(db=db, attendee=await authorize(state, db), locale=locale)
+
+    async with guarded(state, locale, enter) as att:
+        yield att

@@ -8,7 +8,6 @@ import reflex as rx
 
 from app.i18n import format_number
 from app.services import meeting_chat, meetings
-from app.services.errors import AccessDenied
 from app.services.meeting_chat import ChatLine
 from state.meeting_access import Attending, attending
 
@@ -86,8 +85,7 @@ class MeetingChatState(rx.State):
     async def take_snapshot(self, key: str):  # type: ignore[no-untyped-def]
         """The moderator asks for a still of ``key``'s camera (taken in this browser)."""
         async with attending(self) as att:
-            if not att.attendee.is_moderator:
-                raise AccessDenied()
+            meetings.require_moderator(att.attendee)
             meetings.participant_by_key(att.db, att.attendee, key)
             self._snapshot_of = key
             return rx.call_script(

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import reflex as rx
 
-from app.services import media_control, meetings
+from app.services import media_control, meeting_moderation, meetings
 from state.meeting_access import Attending, attending
 
 
@@ -41,7 +41,7 @@ class RosterState(rx.State):
         meeting = meetings.get_meeting(att.db, att.attendee)
         self.participants = rows
         waiting_before = {w["key"] for w in self.waiting}
-        self.waiting = [_row(v, me) for v in meetings.list_waiting(att.db, att.attendee)]
+        self.waiting = [_row(v, me) for v in meeting_moderation.list_waiting(att.db, att.attendee)]
         newcomers = [w["name"] for w in self.waiting if w["key"] not in waiting_before]
         self.presenter_key = meeting.presenter_key or ""
         self.locked = meeting.locked
@@ -68,13 +68,13 @@ class RosterState(rx.State):
     async def lower_hand(self, key: str) -> None:
         """The moderator lowers someone's hand."""
         async with attending(self) as att:
-            meetings.lower_hand_of(att.db, att.attendee, key)
+            meeting_moderation.lower_hand_of(att.db, att.attendee, key)
 
     @rx.event
     async def admit(self, key: str) -> None:
         """The moderator lets a waiting guest in."""
         async with attending(self) as att:
-            meetings.admit(att.db, att.attendee, key)
+            meeting_moderation.admit(att.db, att.attendee, key)
             self.waiting = [w for w in self.waiting if w["key"] != key]
 
     async def _moderate(
@@ -92,7 +92,7 @@ class RosterState(rx.State):
     async def make_presenter(self, key: str) -> None:
         """The moderator hands the right to share a screen to ``key``."""
         await self._moderate(
-            lambda att: meetings.set_presenter(att.db, att.attendee, key),
+            lambda att: meeting_moderation.set_presenter(att.db, att.attendee, key),
             "presenter",
             participant=key,
         )
@@ -101,7 +101,7 @@ class RosterState(rx.State):
     async def remove(self, key: str) -> None:
         """The moderator sends ``key`` out of the meeting (their link stops working)."""
         await self._moderate(
-            lambda att: meetings.remove_participant(att.db, att.attendee, key),
+            lambda att: meeting_moderation.remove_participant(att.db, att.attendee, key),
             "remove",
             participant=key,
         )
@@ -110,7 +110,7 @@ class RosterState(rx.State):
     async def mute(self, key: str) -> None:
         """The moderator mutes ``key``'s microphone on the media node."""
         await self._moderate(
-            lambda att: meetings.mute_participant(att.db, att.attendee, key),
+            lambda att: meeting_moderation.mute_participant(att.db, att.attendee, key),
             "mute",
             participant=key,
             kind="audio",
@@ -121,5 +121,5 @@ class RosterState(rx.State):
     async def toggle_lock(self) -> None:
         """The moderator locks the room for newcomers, or opens it again."""
         async with attending(self) as att:
-            meetings.set_locked(att.db, att.attendee, not self.locked)
+            meeting_moderation.set_locked(att.db, att.attendee, not self.locked)
             self.locked = not self.locked

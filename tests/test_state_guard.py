@@ -48,3 +48,25 @@ async def test_refused_handler_stops_at_its_first_step_and_shows_why(
         reached.append(act.ctx.actor_label)
     assert reached == []
     assert state.error == "error.not_signed_in"
+
+
+async def test_refusal_inside_the_body_is_shown_and_rolled_back(
+    db: Session, alpha: TenantWorld
+) -> None:
+    from app.models import Tenant
+    from app.services import sessions
+    from app.services.errors import InvalidInput
+    from app.services.guard import ADMINS
+
+    token = sessions.open_session(db, alpha.admin, second_factor_passed=True)
+    db.commit()
+    state = FakeState(token=token, tenant_id=alpha.tenant.id or 0)
+    async with acting(state, ADMINS) as act:  # type: ignore[arg-type]
+        tenant = act.db.get(Tenant, alpha.tenant.id)
+        tenant.name = "Changed"
+        act.db.add(tenant)
+        act.db.flush()
+        raise InvalidInput("error.name_required")
+    assert state.error == "error.name_required"
+    db.expire_all()
+    assert db.get(Tenant, alpha.tenant.id).name != "Changed"

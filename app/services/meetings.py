@@ -1,4 +1,4 @@
-"""Meetings: an advisor opens a room, lets people in with personal links, and moderates.
+"""Meetings: an advisor opens a room and lets people in with personal links.
 
 Who may act in a room is decided here, once: :func:`authorize_attendee` turns a personal
 link secret (guests) or a session (the hosting advisor) into an :class:`Attendee`, and every
@@ -219,6 +219,12 @@ def get_meeting(session: Session, attendee: Attendee) -> Meeting:
     return meeting
 
 
+def media_on_by_default(session: Session, attendee: Attendee) -> bool:
+    """Whether people enter with camera and microphone on (the tenant decides)."""
+    tenant = session.get(Tenant, attendee.tenant_id)
+    return tenant.meeting_media_on if tenant else True
+
+
 def join(session: Session, attendee: Attendee, *, name: str, consent: bool) -> Attendee:
     """Enter the room: a guest gives a name and agrees to the privacy notice (recorded).
 
@@ -274,35 +280,6 @@ def list_participants(session: Session, attendee: Attendee) -> list[ParticipantV
     return sorted(views, key=lambda v: (v.role != MeetingRole.MODERATOR, v.name.lower()))
 
 
-def list_waiting(session: Session, attendee: Attendee) -> list[ParticipantView]:
-    """Guests in the lobby, first come first (the moderator's view; empty for others)."""
-    if not attendee.is_moderator:
-        return []
-    rows = session.exec(
-        select(MeetingParticipant)
-        .where(
-            MeetingParticipant.meeting_id == attendee.meeting_id,
-            MeetingParticipant.removed_at.is_(None),  # type: ignore[union-attr]
-            MeetingParticipant.consent_at.is_not(None),  # type: ignore[union-attr]
-            MeetingParticipant.admitted_at.is_(None),  # type: ignore[union-attr]
-        )
-        .order_by(MeetingParticipant.consent_at)  # type: ignore[arg-type]
-    ).all()
-    return [ParticipantView(p.key, p.name, p.role, False, False, False) for p in rows]
-
-
-def admit(session: Session, attendee: Attendee, key: str) -> None:
-    """Let a waiting guest into the room (the moderator; declining is removing)."""
-    _require_moderator(attendee)
-    target = participant_by_key(session, attendee, key)
-    if target.consent_at is None or target.admitted_at is not None:
-        return
-    target.admitted_at = utcnow()
-    session.add(target)
-    audit_event(session, attendee, "meeting.participant_admitted", participant=target.key)
-    publish_after_commit(session, attendee.room, {"type": "admitted", "key": target.key})
-
-
 def participant_by_key(session: Session, attendee: Attendee, key: str) -> MeetingParticipant:
     """A participant of the attendee's meeting (NotFound when removed or unknown)."""
     row = session.exec(
@@ -321,7 +298,8 @@ def require_in_room(attendee: Attendee) -> None:
         raise AccessDenied("meeting.waiting")
 
 
-def _require_moderator(attendee: Attendee) -> None:
+def require_moderator(attendee: Attendee) -> None:
+    """Refuse anyone but the room's moderator."""
     if not attendee.is_moderator:
         raise AccessDenied()
 
@@ -334,7 +312,7 @@ def invite(
     Returns:
         The link (shown to the moderator to copy or show as a QR code).
     """
-    _require_moderator(attendee)
+    require_moderator(attendee)
     meeting = get_meeting(session, attendee)
     count = len(
         session.exec(
@@ -385,53 +363,6 @@ def handover_link(session: Session, attendee: Attendee, current_secret: str = ""
     return personal_link(tenant, attendee.room, secret)
 
 
-# --- moderation -------------------------------------------------------------------------------
-def set_presenter(session: Session, attendee: Attendee, key: str) -> None:
-    """Give the presenter role (the right to share a screen) to ``key``, or take it back."""
-    _require_moderator(attendee)
-    meeting = get_meeting(session, attendee)
-    target = participant_by_key(session, attendee, key)
-    meeting.presenter_key = target.key
-    session.add(meeting)
-    audit_event(session, attendee, "meeting.presenter_changed", presenter=target.key)
-    publish_after_commit(session, attendee.room, {"type": "presenter", "key": target.key})
-
-
-def remove_participant(session: Session, attendee: Attendee, key: str) -> None:
-    """Send ``key`` out of the room for good; their link stops working."""
-    _require_moderator(attendee)
-    if key == attendee.key:
-        raise InvalidInput("meeting.cannot_remove_self")
-    target = participant_by_key(session, attendee, key)
-    target.removed_at = utcnow()
-    target.online = False
-    session.add(target)
-    meeting = get_meeting(session, attendee)
-    if meeting.presenter_key == key:
-        meeting.presenter_key = attendee.key
-        session.add(meeting)
-    audit_event(session, attendee, "meeting.participant_removed", participant=key)
-    publish_after_commit(session, attendee.room, {"type": "removed", "key": key})
-
-
-def mute_participant(session: Session, attendee: Attendee, key: str) -> None:
-    """The moderator mutes ``key``'s microphone (they can unmute themselves)."""
-    _require_moderator(attendee)
-    target = participant_by_key(session, attendee, key)
-    audit_event(session, attendee, "meeting.participant_muted", participant=target.key)
-    publish_after_commit(session, attendee.room, {"type": "muted", "key": target.key})
-
-
-def set_locked(session: Session, attendee: Attendee, locked: bool) -> None:
-    """Lock the room (nobody new enters; those already in may come back) or open it."""
-    _require_moderator(attendee)
-    meeting = get_meeting(session, attendee)
-    meeting.locked = locked
-    session.add(meeting)
-    audit_event(session, attendee, "meeting.locked" if locked else "meeting.unlocked")
-    publish_after_commit(session, attendee.room, {"type": "locked", "locked": locked})
-
-
 def raise_hand(session: Session, attendee: Attendee, raised: bool) -> None:
     """Raise or lower the caller's hand."""
     require_in_room(attendee)
@@ -440,25 +371,6 @@ def raise_hand(session: Session, attendee: Attendee, raised: bool) -> None:
     participant.hand_raised = raised
     session.add(participant)
     publish_after_commit(session, attendee.room, {"type": "participants"})
-
-
-def lower_hand_of(session: Session, attendee: Attendee, key: str) -> None:
-    """The moderator lowers someone's hand (they had their say)."""
-    _require_moderator(attendee)
-    target = participant_by_key(session, attendee, key)
-    target.hand_raised = False
-    session.add(target)
-    publish_after_commit(session, attendee.room, {"type": "participants"})
-
-
-def end_meeting(session: Session, attendee: Attendee) -> None:
-    """Close the room for everyone."""
-    _require_moderator(attendee)
-    meeting = get_meeting(session, attendee)
-    meeting.ended_at = utcnow()
-    session.add(meeting)
-    audit_event(session, attendee, "meeting.ended")
-    publish_after_commit(session, attendee.room, {"type": "ended"})
 
 
 # --- what the media node reports ----------------------------------------------------------------

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import Session, select
 
 from app.models import AuditEvent, MeetingParticipant, OutboundMail, Tenant
-from app.services import join_tokens, media_pass, meetings, room_bus, sessions
+from app.services import join_tokens, media_pass, meeting_moderation, meetings, room_bus, sessions
 from app.services.errors import AccessDenied, InvalidInput, NotFound
 from app.services.meetings import Attendee
 from tests.factories import TenantWorld
@@ -116,7 +116,7 @@ def test_locked_room_keeps_newcomers_out_but_lets_joined_people_back(
     host = host_of(db, alpha, room)
     eva = guest(db, alpha, host)
     newcomer_link = meetings.invite(db, host, name="Max")
-    meetings.set_locked(db, host, True)
+    meeting_moderation.set_locked(db, host, True)
     db.commit()
     assert alpha.tenant.id is not None
     newcomer = meetings.authorize_attendee(
@@ -140,7 +140,7 @@ def test_removed_participant_is_refused_from_then_on_and_it_is_audited(
         name="Eva",
         consent=True,
     )
-    meetings.remove_participant(db, host, eva.key)
+    meeting_moderation.remove_participant(db, host, eva.key)
     db.commit()
     with pytest.raises(AccessDenied, match=r"meeting\.removed"):
         meetings.authorize_attendee(db, alpha.tenant.id, room, link_secret=link_secret(link))
@@ -155,11 +155,11 @@ def test_only_the_moderator_moderates(db: Session, alpha: TenantWorld, room: str
     host = host_of(db, alpha, room)
     eva = guest(db, alpha, host)
     for action in (
-        lambda: meetings.remove_participant(db, eva, host.key),
-        lambda: meetings.set_presenter(db, eva, eva.key),
-        lambda: meetings.set_locked(db, eva, True),
+        lambda: meeting_moderation.remove_participant(db, eva, host.key),
+        lambda: meeting_moderation.set_presenter(db, eva, eva.key),
+        lambda: meeting_moderation.set_locked(db, eva, True),
         lambda: meetings.invite(db, eva, name="Friend"),
-        lambda: meetings.end_meeting(db, eva),
+        lambda: meeting_moderation.end_meeting(db, eva),
     ):
         with pytest.raises(AccessDenied):
             action()
@@ -170,7 +170,7 @@ def test_presenter_handover_reaches_the_join_token(
 ) -> None:
     host = host_of(db, alpha, room)
     eva = guest(db, alpha, host)
-    meetings.set_presenter(db, host, eva.key)
+    meeting_moderation.set_presenter(db, host, eva.key)
     db.commit()
     views = {v.key: v for v in meetings.list_participants(db, host)}
     assert views[eva.key].presenter and not views[host.key].presenter
@@ -197,7 +197,7 @@ async def test_room_events_reach_listeners_only_after_commit(
 
     task = asyncio.create_task(listen())
     await asyncio.sleep(0.05)
-    meetings.set_locked(db, host, True)
+    meeting_moderation.set_locked(db, host, True)
     await asyncio.sleep(0.05)
     assert received == []  # not committed yet
     db.commit()
@@ -234,16 +234,16 @@ def test_with_a_lobby_guests_wait_until_admitted_and_get_no_media_pass_before(
     host = host_of(db, alpha, room)
     waiting = guest(db, alpha, host, name="Eva Wartend")
     assert not waiting.admitted
-    assert [w.name for w in meetings.list_waiting(db, host)] == ["Eva Wartend"]
-    assert meetings.list_waiting(db, waiting) == []
+    assert [w.name for w in meeting_moderation.list_waiting(db, host)] == ["Eva Wartend"]
+    assert meeting_moderation.list_waiting(db, waiting) == []
     assert "Eva Wartend" not in [v.name for v in meetings.list_participants(db, host)]
     with pytest.raises(AccessDenied, match=r"meeting\.waiting"):
         media_pass.issue_pass(waiting, presenter=None)
     with pytest.raises(AccessDenied, match=r"meeting\.waiting"):
         meetings.list_participants(db, waiting)
-    meetings.admit(db, host, waiting.key)
+    meeting_moderation.admit(db, host, waiting.key)
     db.commit()
     row = db.exec(select(MeetingParticipant).where(MeetingParticipant.key == waiting.key)).one()
     assert row.admitted_at is not None
-    assert meetings.list_waiting(db, host) == []
+    assert meeting_moderation.list_waiting(db, host) == []
     assert "Eva Wartend" in [v.name for v in meetings.list_participants(db, host)]
