@@ -24,6 +24,7 @@ from app.pages import (
     platform_outbox,
     platform_tenants,
     second_factor,
+    test_center,
 )
 from app.pages.layout import forbidden_view, on_load, page
 from app.settings import get_settings
@@ -75,6 +76,7 @@ PAGES = [
         "outbox.title",
     ),
     (routes.MEETING, meeting.meeting, meeting.ON_LOAD, "meeting.title"),
+    (routes.TEST_CENTER, test_center.test_center, test_center.ON_LOAD, "test.title"),
     (routes.FORBIDDEN, lambda: page(forbidden_view()), on_load(None), "forbidden.title"),
 ]
 

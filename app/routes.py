@@ -31,6 +31,7 @@ ADMIN_JOBS = "/admin/jobs"
 PLATFORM_TENANTS = "/platform/tenants"
 PLATFORM_OUTBOX = "/platform/outbox"
 MEETING = "/meeting/[room]"
+TEST_CENTER = "/test-center"
 FORBIDDEN = "/forbidden"
 
 TENANT_PAGES = (
@@ -53,6 +54,7 @@ TENANT_PAGES = (
     PLATFORM_TENANTS,
     PLATFORM_OUTBOX,
     MEETING,
+    TEST_CENTER,
     FORBIDDEN,
 )
 

@@ -115,6 +115,10 @@ class Settings(BaseSettings):
     media_join_token_seconds: int = Field(
         default=120, description="How long a join token for a media node stays valid."
     )
+    media_probe_seconds: float = Field(
+        default=30.0,
+        description="How long a test center network check may stay on a media node.",
+    )
     media_events_url: str = Field(
         default="",
         description="Where media nodes report who is connected (the app's /api/media/events); "

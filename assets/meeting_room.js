@@ -18,42 +18,24 @@
   };
   const MAX_DELAY_MS = 4000;
   const QUALITY_EVERY_MS = 3000;
-  const KINDS = { audioinput: "audioDevice", videoinput: "videoDevice", audiooutput: "speaker" };
   let client = null;
   let retry = null;
   let attempts = 0;
   let preview = null;
   let qualityTimer = null;
 
-  // The chosen devices survive a reload and the step from the join screen into the room.
-  function chosen(kind) {
-    return localStorage.getItem("consilio." + KINDS[kind]) || "";
-  }
-
-  function choose(kind, deviceId) {
-    localStorage.setItem("consilio." + KINDS[kind], deviceId);
-  }
-
-  // Fill every <select data-device-kind> on the page with the browser's devices.
-  async function fillDeviceSelects() {
-    const devices = await navigator.mediaDevices.enumerateDevices();
-    for (const select of document.querySelectorAll("select[data-device-kind]")) {
-      const kind = select.dataset.deviceKind;
-      const own = devices.filter((d) => d.kind === kind);
-      select.replaceChildren(
-        ...own.map((d, i) => new Option(d.label || select.dataset.fallback + " " + (i + 1), d.deviceId))
-      );
-      if (chosen(kind)) select.value = chosen(kind);
-      select.closest("[data-device-field]")?.toggleAttribute("hidden", own.length === 0);
-    }
-  }
+  // The chosen devices survive a reload and the step from the join screen into the room
+  // (assets/devices.js, looked up when needed: the scripts may load in any order).
+  const chosen = (kind) => window.consilioDevices.chosen(kind);
+  const choose = (kind, deviceId) => window.consilioDevices.choose(kind, deviceId);
+  const constraint = (kind, base) => window.consilioDevices.constraint(kind, base);
+  const fillDeviceSelects = () => window.consilioDevices.fill();
 
   async function showPreview() {
+    if (!window.consilioDevices) return setTimeout(showPreview, 100);
     stopPreview();
     const video = document.getElementById("meeting-preview");
     if (!video) return;
-    const constraint = (kind, base) =>
-      chosen(kind) ? { ...base, deviceId: { exact: chosen(kind) } } : base;
     try {
       preview = await navigator.mediaDevices.getUserMedia({
         audio: constraint("audioinput", {}),

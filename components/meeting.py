@@ -16,7 +16,11 @@ T = rx.Var[str]
 
 def media_scripts() -> rx.Component:
     """The browser's WebRTC client and its binding to this page."""
-    return rx.fragment(rx.script(src="/meeting.js"), rx.script(src="/meeting_room.js"))
+    return rx.fragment(
+        rx.script(src="/devices.js"),
+        rx.script(src="/meeting.js"),
+        rx.script(src="/meeting_room.js"),
+    )
 
 
 def bridge(handlers: dict[str, Any], *, upload_ids: tuple[str, ...] = ()) -> rx.Component:

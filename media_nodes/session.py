@@ -35,6 +35,7 @@ from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 from aiortc.sdp import candidate_from_sdp
 
 from app.services import join_tokens
+from app.settings import get_settings
 from media_nodes import metrics
 from media_nodes.forwarding import ForwardingReceiver, forward_only
 from media_nodes.publication import ForwardedTrack, Publication
@@ -87,6 +88,7 @@ class ParticipantSession:
         self._publish_pcs: dict[str, RTCPeerConnection] = {}
         self._subscriptions: dict[str, tuple[RTCPeerConnection, list[ForwardedTrack]]] = {}
         self._closed = False
+        self._probe_end: asyncio.TimerHandle | None = None
 
     # --- sending ----------------------------------------------------------------------------
     async def send_text(self, text: str) -> None:
@@ -167,7 +169,12 @@ class ParticipantSession:
         if grant.presenter:
             room.presenter = grant.presenter
         metrics.PARTICIPANTS.inc()
-        self.rooms.on_presence(room.id, grant.participant, True)
+        if grant.is_probe:  # a network test: ends by itself, nobody needs to know
+            self._probe_end = asyncio.get_running_loop().call_later(
+                get_settings().media_probe_seconds, lambda: asyncio.ensure_future(self.close())
+            )
+        else:
+            self.rooms.on_presence(room.id, grant.participant, True)
         await self.send(
             {
                 "type": "joined",
@@ -357,6 +364,8 @@ class ParticipantSession:
         if self._closed:
             return
         self._closed = True
+        if self._probe_end is not None:
+            self._probe_end.cancel()
         for feed in list(self._subscriptions):
             await self._unsubscribe(feed)
         for publication in self.publications.values():
@@ -376,7 +385,8 @@ class ParticipantSession:
                 for source in SOURCES:
                     await other.drop_subscription(feed_of(grant.participant, source))
             await room.broadcast({"type": "participant-left", "participant": grant.participant})
-            self.rooms.on_presence(room.id, grant.participant, False)
+            if not grant.is_probe:
+                self.rooms.on_presence(room.id, grant.participant, False)
             self.rooms.leave_if_empty(room)
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self.ws.close(), timeout=2)

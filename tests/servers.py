@@ -1,4 +1,4 @@
-"""Real servers for the test session: PostgreSQL and Redis on free loopback ports.
+"""Real servers for the test session: PostgreSQL, Redis and coturn on free loopback ports.
 
 Each starts from the installed binaries in a temporary directory and is stopped at the end,
 so tests need nothing left on the machine. TEST_DATABASE_URL / TEST_REDIS_URL point the
@@ -16,6 +16,8 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+
+from media_nodes.turn_config import render
 
 PG_BIN_DIRS = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
 
@@ -163,3 +165,36 @@ def redis_server() -> Iterator[str]:
         proc.terminate()
         proc.wait(timeout=30)
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def coturn(profile: str) -> Iterator[int]:
+    """turnserver with the ``profile`` configuration on 127.0.0.1; yields its port."""
+    binary = shutil.which("turnserver")
+    if binary is None:
+        raise missing("turnserver", "coturn")
+    port = free_port()
+    relay_base = free_port()
+    folder = Path(tempfile.mkdtemp(prefix=f"consilio-turn-{profile}-"))
+    config = folder / "turnserver.conf"
+    config.write_text(
+        render(
+            profile,
+            port=port,
+            listening_ip="127.0.0.1",
+            relay_ip="127.0.0.1",
+            min_port=relay_base,
+            max_port=relay_base + 50,
+            state_dir=str(folder),
+        )
+    )
+    log = (folder / "turn.log").open("wb")
+    proc = subprocess.Popen([binary, "-c", str(config)], stdout=log, stderr=log)
+    try:
+        time.sleep(0.5)
+        if proc.poll() is not None:
+            raise RuntimeError((folder / "turn.log").read_text()[-2000:])
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -32,9 +32,22 @@ def landing() -> rx.Component:
                     rx.text(
                         t("landing.hero_text"), size="4", color_scheme="gray", max_width="40em"
                     ),
-                    rx.link(
-                        rx.button(t("landing.sign_in"), size="4"),
-                        href=href(routes.LOGIN),
+                    rx.hstack(
+                        rx.link(
+                            rx.button(t("landing.sign_in"), size="4"),
+                            href=href(routes.LOGIN),
+                        ),
+                        rx.link(
+                            rx.button(
+                                rx.icon("activity", size=18),
+                                t("test.title"),
+                                size="4",
+                                variant="soft",
+                            ),
+                            href=href(routes.TEST_CENTER),
+                        ),
+                        spacing="3",
+                        wrap="wrap",
                     ),
                     spacing="4",
                 ),

@@ -99,6 +99,13 @@ def _join_screen() -> rx.Component:
                 rx.button(
                     rx.icon("video"), t("meeting.join"), type="submit", size="3", id="meeting-join"
                 ),
+                rx.link(
+                    rx.hstack(rx.icon("activity", size=16), t("test.link"), align="center"),
+                    href=href(routes.TEST_CENTER),
+                    is_external=True,
+                    size="2",
+                    id="meeting-test-center",
+                ),
                 spacing="4",
                 width="100%",
             ),

@@ -16,7 +16,7 @@ from app.settings import get_settings
 
 ALGORITHM = "HS256"
 AUDIENCE = "consilio-media"
-ROLES = ("moderator", "participant")
+ROLES = ("moderator", "participant", "probe")  # probe: the test center's network check
 
 
 class JoinRefused(Exception):
@@ -32,6 +32,11 @@ class JoinGrant:
     name: str
     role: str
     presenter: str = ""  # who may share a screen in the room when this token was issued
+
+    @property
+    def is_probe(self) -> bool:
+        """A network test from the test center: alone in a room of its own, for a short while."""
+        return self.role == "probe"
 
 
 def signing_key() -> bytes:

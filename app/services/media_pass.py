@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import secrets
 from typing import Any
 
 from app.services import join_tokens, turn
 from app.services.errors import AccessDenied, DomainError
 from app.services.media_registry import NoMediaNode, Registry, get_registry
 from app.services.meetings import Attendee
+from app.settings import get_settings
+
+PROBE_TURN_SECONDS = 300  # TURN credentials of a network test: enough for one test run
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,3 +73,51 @@ def issue_pass(attendee: Attendee, *, presenter: str | None) -> MediaPass:
         )
     )
     return MediaPass(node.signaling_url, token, turn.ice_servers(attendee.key))
+
+
+@dataclasses.dataclass(frozen=True)
+class ProbePass:
+    """What the test center's network check needs: a room of its own on a live node, and
+    the STUN and TURN servers to try one by one."""
+
+    signaling_url: str
+    token: str
+    stun_servers: list[dict[str, Any]]
+    turn_servers: list[dict[str, Any]]
+    seconds: float
+
+    def as_config(self) -> dict[str, Any]:
+        """The options the browser's network check takes."""
+        return {
+            "signalingUrl": self.signaling_url,
+            "token": self.token,
+            "stunServers": self.stun_servers,
+            "turnServers": self.turn_servers,
+            "seconds": self.seconds,
+        }
+
+
+def issue_probe_pass() -> ProbePass:
+    """A pass for one network test by anyone (no login): a fresh room on the least-loaded
+    node, which echoes the test's video back and ends it after CONSILIO_MEDIA_PROBE_SECONDS;
+    TURN credentials that expire after a few minutes.
+
+    Raises:
+        NoVideoServer: no live node takes new rooms.
+    """
+    probe = "probe-" + secrets.token_urlsafe(12)
+    try:
+        node = registry().least_loaded()
+    except NoMediaNode:
+        raise NoVideoServer() from None
+    token = join_tokens.issue(
+        join_tokens.JoinGrant(room=probe, participant=probe, name="", role="probe"),
+        lifetime_seconds=60,
+    )
+    return ProbePass(
+        node.signaling_url,
+        token,
+        turn.stun_servers(),
+        turn.ice_servers(probe, seconds=PROBE_TURN_SECONDS),
+        get_settings().media_probe_seconds,
+    )

@@ -21,20 +21,40 @@ def shared_secret() -> str:
     return hashlib.sha256(b"consilio-turn:" + settings.secret_key.encode()).hexdigest()
 
 
-def credentials(participant: str, *, now: float | None = None) -> tuple[str, str]:
-    """(username, password) valid for CONSILIO_TURN_CREDENTIAL_SECONDS."""
+def credentials(
+    participant: str, *, now: float | None = None, seconds: int | None = None
+) -> tuple[str, str]:
+    """(username, password) valid for ``seconds`` (default CONSILIO_TURN_CREDENTIAL_SECONDS)."""
     if ":" in participant:
         raise ValueError("a participant id for TURN has no ':'")
-    expiry = int(now if now is not None else time.time()) + get_settings().turn_credential_seconds
+    lifetime = seconds or get_settings().turn_credential_seconds
+    expiry = int(now if now is not None else time.time()) + lifetime
     username = f"{expiry}:{participant}"
     digest = hmac.new(shared_secret().encode(), username.encode(), hashlib.sha1).digest()
     return username, base64.b64encode(digest).decode()
 
 
-def ice_servers(participant: str) -> list[dict[str, Any]]:
+def _turn_urls() -> list[str]:
+    return [u.strip() for u in get_settings().turn_urls.split(",") if u.strip()]
+
+
+def ice_servers(participant: str, *, seconds: int | None = None) -> list[dict[str, Any]]:
     """The RTCIceServer list a participant's browser gets (empty without TURN)."""
-    urls = [u.strip() for u in get_settings().turn_urls.split(",") if u.strip()]
+    urls = _turn_urls()
     if not urls:
         return []
-    username, password = credentials(participant)
+    username, password = credentials(participant, seconds=seconds)
     return [{"urls": urls, "username": username, "credential": password}]
+
+
+def stun_servers() -> list[dict[str, Any]]:
+    """STUN only (no credentials): coturn answers binding requests on its UDP/TCP listeners,
+    so the STUN servers are the TURN servers' addresses (turns: has no STUN twin)."""
+    urls = []
+    for url in _turn_urls():
+        scheme, _, rest = url.partition(":")
+        if scheme == "turn":
+            address = rest.partition("?")[0]
+            if f"stun:{address}" not in urls:
+                urls.append(f"stun:{address}")
+    return [{"urls": urls}] if urls else []

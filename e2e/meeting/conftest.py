@@ -20,7 +20,7 @@ from e2e.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP
 from tests.app_server import running_app
 from tests.media.conftest import SECRET, media_node
 from tests.private_network import require_private_network
-from tests.servers import free_port, redis_server
+from tests.servers import coturn, free_port, redis_server
 
 MEDIA_ARGS = [
     "--use-fake-device-for-media-stream",
@@ -45,7 +45,7 @@ class Stack:
     nodes: dict[str, tuple[str, subprocess.Popen[bytes]]]  # node id -> (base URL, process)
 
 
-def _app_env(node_url: str, redis_url: str | None) -> dict[str, str]:
+def _app_env(node_url: str, redis_url: str | None, turn_port: int | None) -> dict[str, str]:
     env = {
         "CONSILIO_SECRET_KEY": SECRET,
         "CONSILIO_ARGON2_MEMORY_KIB": "8192",
@@ -54,14 +54,18 @@ def _app_env(node_url: str, redis_url: str | None) -> dict[str, str]:
     }
     if redis_url:
         env["CONSILIO_REDIS_URL"] = redis_url
+    if turn_port:
+        env["CONSILIO_TURN_URLS"] = f"turn:127.0.0.1:{turn_port}?transport=udp"
     return env
 
 
 @contextlib.contextmanager
-def meeting_stack(*, nodes: int = 1) -> Iterator[Stack]:
-    """The app plus ``nodes`` media nodes (two or more share a registry in Redis)."""
+def meeting_stack(*, nodes: int = 1, relay: bool = False) -> Iterator[Stack]:
+    """The app plus ``nodes`` media nodes (two or more share a registry in Redis), and with
+    ``relay`` a coturn on loopback whose STUN and TURN the app offers to browsers."""
     with contextlib.ExitStack() as stack:
         redis_url = stack.enter_context(redis_server()) if nodes > 1 else None
+        turn_port = stack.enter_context(coturn("test")) if relay else None
         app_port = free_port()
         events = f"http://127.0.0.1:{app_port}/api/media/events"
         node_settings = {
@@ -76,7 +80,7 @@ def meeting_stack(*, nodes: int = 1) -> Iterator[Stack]:
         }
         first_url = next(iter(started.values()))[0]
         app = stack.enter_context(
-            running_app(extra_env=_app_env(first_url, redis_url), port=app_port)
+            running_app(extra_env=_app_env(first_url, redis_url, turn_port), port=app_port)
         )
         yield Stack(app.url, started)
 

@@ -6,6 +6,7 @@ would send WebRTC media over the machine's real interfaces), rather than being s
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import signal
@@ -14,11 +15,13 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 
+from app.services import media_signals
 from app.settings import get_settings
 from media_nodes.ice import restrict_host_addresses
 from tests.private_network import require_private_network
@@ -86,3 +89,24 @@ def node() -> Iterator[str]:
     """One media node without a registry (the dev layout); yields its base URL."""
     with media_node("solo") as (base, _proc):
         yield base
+
+
+@contextlib.asynccontextmanager
+async def presence_reports() -> AsyncIterator[tuple[str, asyncio.Queue[tuple[str, str, bool]]]]:
+    """A stand-in for the app's /api/media/events: (its URL, the verified reports)."""
+    reports: asyncio.Queue[tuple[str, str, bool]] = asyncio.Queue()
+
+    async def receive(request: web.Request) -> web.Response:
+        await reports.put(media_signals.verify_presence(await request.text()))
+        return web.Response(status=204)
+
+    app = web.Application()
+    app.router.add_post("/api/media/events", receive)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        yield f"http://127.0.0.1:{port}/api/media/events", reports
+    finally:
+        await runner.cleanup()

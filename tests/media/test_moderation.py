@@ -8,12 +8,10 @@ from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
-from aiohttp import web
 
 from app.services import media_signals
-from tests.media.conftest import media_node
+from tests.media.conftest import media_node, presence_reports
 from tests.media.peers import Peer, next_frame, token_for
-from tests.servers import free_port
 
 pytestmark = pytest.mark.timeout(90)
 
@@ -109,25 +107,10 @@ async def test_participant_mutes_their_own_microphone_but_nobody_elses(
 
 
 async def test_node_reports_who_is_connected_to_the_app(http: aiohttp.ClientSession) -> None:
-    reports: asyncio.Queue[tuple[str, str, bool]] = asyncio.Queue()
-
-    async def receive(request: web.Request) -> web.Response:
-        await reports.put(media_signals.verify_presence(await request.text()))
-        return web.Response(status=204)
-
-    app = web.Application()
-    app.router.add_post("/api/media/events", receive)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    try:
-        events_url = f"http://127.0.0.1:{port}/api/media/events"
+    async with presence_reports() as (events_url, reports):
         with media_node("reporting", CONSILIO_MEDIA_EVENTS_URL=events_url) as (base, _proc):
             peer = Peer(base, http)
             await peer.join(token_for("r1", "eva"))
             assert await asyncio.wait_for(reports.get(), 10) == ("r1", "eva", True)
             await peer.close()
             assert await asyncio.wait_for(reports.get(), 10) == ("r1", "eva", False)
-    finally:
-        await runner.cleanup()

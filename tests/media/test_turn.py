@@ -5,15 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import contextlib
 import hashlib
 import hmac
-import shutil
-import subprocess
-import tempfile
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from aioice import stun
@@ -21,42 +15,9 @@ from aioice.turn import TurnClientUdpProtocol
 
 from app.services import turn
 from media_nodes.turn_config import render
-from tests.servers import free_port
+from tests.servers import coturn
 
 pytestmark = pytest.mark.timeout(60)
-
-
-@contextlib.contextmanager
-def coturn(profile: str) -> Iterator[int]:
-    """turnserver with the ``profile`` configuration on 127.0.0.1; yields its port."""
-    binary = shutil.which("turnserver")
-    if binary is None:
-        raise RuntimeError("coturn is missing: make test installs it (apt-get install coturn)")
-    port = free_port()
-    relay_base = free_port()
-    folder = Path(tempfile.mkdtemp(prefix=f"consilio-turn-{profile}-"))
-    config = folder / "turnserver.conf"
-    config.write_text(
-        render(
-            profile,
-            port=port,
-            listening_ip="127.0.0.1",
-            relay_ip="127.0.0.1",
-            min_port=relay_base,
-            max_port=relay_base + 50,
-            state_dir=str(folder),
-        )
-    )
-    log = (folder / "turn.log").open("wb")
-    proc = subprocess.Popen([binary, "-c", str(config)], stdout=log, stderr=log)
-    try:
-        time.sleep(0.5)
-        if proc.poll() is not None:
-            raise RuntimeError((folder / "turn.log").read_text()[-2000:])
-        yield port
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 async def allocate(port: int, username: str, password: str) -> TurnClientUdpProtocol:

@@ -10,7 +10,7 @@ import time
 import jwt
 import pytest
 
-from app.services import join_tokens, turn
+from app.services import join_tokens, media_pass, turn
 from app.settings import get_settings
 
 GRANT = join_tokens.JoinGrant("room-1", "p-1", "Max Muster", "participant")
@@ -63,3 +63,29 @@ def test_ice_servers_are_offered_only_when_turn_is_configured(
     finally:
         monkeypatch.delenv("CONSILIO_TURN_URLS")
         get_settings.cache_clear()
+
+
+def test_probe_pass_is_a_short_lived_room_of_its_own_with_stun_and_turn(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(
+        "CONSILIO_TURN_URLS",
+        "turn:turn.example:3478?transport=udp,turn:turn.example:3478?transport=tcp,"
+        "turns:turn.example:5349",
+    )
+    get_settings.cache_clear()
+    media_pass.registry.cache_clear()
+    try:
+        first, second = media_pass.issue_probe_pass(), media_pass.issue_probe_pass()
+        grant = join_tokens.verify(first.token)
+        assert grant.is_probe and grant.room.startswith("probe-")
+        assert grant.room != join_tokens.verify(second.token).room
+        assert first.stun_servers == [{"urls": ["stun:turn.example:3478"]}]
+        (relay,) = first.turn_servers
+        expiry = int(relay["username"].split(":")[0])
+        assert expiry - time.time() <= media_pass.PROBE_TURN_SECONDS + 1
+        assert first.as_config()["seconds"] == get_settings().media_probe_seconds
+    finally:
+        monkeypatch.delenv("CONSILIO_TURN_URLS")
+        get_settings.cache_clear()
+        media_pass.registry.cache_clear()

@@ -77,3 +77,13 @@ def test_withdrawn_node_is_gone_at_once(registry: RedisRegistry) -> None:
 def test_signaling_url_follows_the_scheme() -> None:
     assert node("a").signaling_url == "ws://a.example:8443/ws"
     assert NodeInfo("b", "https://media.example").signaling_url == "wss://media.example/ws"
+
+
+def test_a_network_check_goes_to_the_least_loaded_node_without_a_room(
+    registry: RedisRegistry,
+) -> None:
+    registry.report(node("a", participants=5))
+    registry.report(node("b", participants=1))
+    registry.report(node("c", participants=0, draining=True))
+    assert registry.least_loaded().node_id == "b"
+    assert registry._redis.keys("consilio:media:room:*") == []

@@ -1,0 +1,145 @@
+"""The test center: anyone checks browser, devices and network before a meeting.
+
+The browser measures (assets/test_center.js); each finished step lands in its outbox and a
+hidden button makes this state fetch it (``collect`` -> ``receive``), so a long network
+check never blocks the page's event queue. app/services/test_center.py grades.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from typing import Any
+
+import reflex as rx
+from reflex.event import EventSpec
+
+from app.services import media_pass
+from app.services import test_center as grading
+from app.services.test_center import CheckResult
+from state.guard import visiting
+from state.locale import LocaleState
+
+Row = dict[str, str]
+
+
+def _row(result: CheckResult) -> Row:
+    return {
+        "check": result.check,
+        "label": "test.check_" + result.check,
+        "status": result.status,
+        "figure": result.figure,
+        "advice": result.advice,
+    }
+
+
+def _fresh() -> dict[str, CheckResult]:
+    return {c: grading.CheckResult(c, grading.PENDING) for c in grading.CHECKS} | {
+        grading.SPEAKER: grading.grade_speaker(None)
+    }
+
+
+class TestCenterState(rx.State):
+    """Verdicts per check (message keys; the page translates), and the support report."""
+
+    rows: list[Row] = [_row(r) for r in _fresh().values()]
+    running: bool = False
+    overall: str = grading.PENDING
+    report: str = ""
+    error: str = ""
+    _results: dict[str, CheckResult] = {}
+    _environment: grading.Environment = grading.Environment()
+    _errors: list[str] = []
+    _runs: list[float] = []  # when this browser started a run (monotonic seconds)
+
+    def _set(self, results: list[CheckResult]) -> None:
+        if not self._results:
+            self._results = _fresh()
+        for result in results:
+            self._results[result.check] = result
+        self.rows = [_row(self._results[c]) for c in grading.CHECKS]
+        self.overall = grading.overall(self._results)
+        self.report = ""
+
+    @rx.event
+    async def start(self):  # type: ignore[no-untyped-def]
+        """Run every check (the speaker's needs the person, see play_sound)."""
+        if self.running:
+            return None
+        config: dict[str, Any] | None = None
+        async with visiting(self) as visit:
+            self._runs = grading.admit_run(self._runs, time.monotonic())
+            if visit.tenant.active:  # the page's tenant exists and takes visitors
+                try:
+                    config = media_pass.issue_probe_pass().as_config()
+                except media_pass.NoVideoServer:
+                    config = None
+        if self.error:
+            return None
+        speaker = (self._results or _fresh())[grading.SPEAKER]
+        self._results = {}
+        self._set(
+            [CheckResult(c, grading.RUNNING) for c in grading.CHECKS if c != grading.SPEAKER]
+            + [speaker]
+        )
+        if config is None:
+            self._set(grading.network_failed("test.advice.no_node"))
+        self.running = True
+        return rx.call_script(
+            f"window.consilioTest && window.consilioTest.run({json.dumps(config)})"
+        )
+
+    @rx.event
+    def collect(self) -> EventSpec:
+        """The browser finished a step: fetch what it measured."""
+        return rx.call_script("window.consilioTest.take()", callback=TestCenterState.receive)
+
+    @rx.event
+    def receive(self, items: list[dict[str, Any]]) -> None:
+        """Grade the steps the browser sent (untrusted: read defensively by the service)."""
+        if not isinstance(items, list):
+            return
+        for item in items[:10]:
+            if not isinstance(item, dict):
+                continue
+            check, data = item.get("check"), item.get("data")
+            if check == "errors":
+                self._errors = grading.console_errors(data)
+                self.running = False
+                continue
+            if not isinstance(data, dict):
+                continue
+            if check == grading.BROWSER:
+                self._environment = grading.Environment.read(data)
+                self._set([grading.grade_browser(data)])
+            elif check == grading.CAMERA:
+                self._set([grading.grade_camera(data)])
+            elif check == grading.MICROPHONE:
+                self._set([grading.grade_microphone(data)])
+            elif check == "network":
+                if grading.text(data, "error"):
+                    self._set(grading.network_failed("test.advice.network_unreachable"))
+                else:
+                    self._set(grading.grade_network(data))
+
+    @rx.event
+    def play_sound(self) -> EventSpec:
+        """Play the chime on the chosen speaker; the person then says whether they heard it."""
+        return rx.call_script("window.consilioTest && window.consilioTest.playSound()")
+
+    @rx.event
+    def speaker_heard(self, heard: bool) -> None:
+        """The person's answer after the chime."""
+        self._set([grading.grade_speaker(bool(heard))])
+
+    @rx.event
+    async def make_report(self):  # type: ignore[no-untyped-def]
+        """The plain-text report in the visitor's language, shown and copied to the clipboard."""
+        locale = await self.get_state(LocaleState)
+        results = [(self._results or _fresh())[c] for c in grading.CHECKS]
+        when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        self.report = grading.compose_report(
+            lambda key: locale.text(key), results, self._environment, self._errors, when
+        )
+        return rx.set_clipboard(self.report)
