@@ -22,6 +22,13 @@
     });
   }
 
+  // The video codecs this browser can receive: the node uses H.264 in a room only when every
+  // participant can (media_nodes/codecs.py), otherwise VP8.
+  function receivableCodecs() {
+    const capabilities = window.RTCRtpReceiver && RTCRtpReceiver.getCapabilities && RTCRtpReceiver.getCapabilities("video");
+    return capabilities ? [...new Set(capabilities.codecs.map((c) => c.mimeType))] : [];
+  }
+
   function feedOf(publisher, source) {
     return source === "screen" ? publisher + "/screen" : publisher;
   }
@@ -35,6 +42,7 @@
       this.publishers = new Map(); // source -> peer connection
       this.pending = new Map(); // answer key -> resolve
       this.names = new Map(); // participant id -> display name
+      this.republishing = new Set(); // sources being published again (see "republish")
       this.participant = null;
       this.local = null;
       this.screen = null;
@@ -69,7 +77,8 @@
       return new Promise((resolve, reject) => {
         const ws = (this.ws = new WebSocket(this.options.signalingUrl));
         this.joined = { resolve, reject };
-        ws.onopen = () => ws.send(JSON.stringify({ type: "join", token: this.options.token }));
+        ws.onopen = () =>
+          ws.send(JSON.stringify({ type: "join", token: this.options.token, receive: receivableCodecs() }));
         ws.onmessage = (event) => this.onMessage(JSON.parse(event.data));
         ws.onclose = () => {
           if (this.ws !== ws) return; // an old connection, replaced by reconnect()
@@ -130,7 +139,8 @@
         }
         case "unpublished":
           if (message.participant === this.participant) {
-            this.endScreen();
+            if (this.republishing.delete(message.source)) break; // our own step, see republish
+            if (message.source === "screen") this.endScreen();
           } else {
             this.dropSubscription(feedOf(message.participant, message.source));
           }
@@ -142,6 +152,21 @@
             subscription.tile.classList.toggle("camera-off", p.muted);
           }
           this.emit("muted", message);
+          break;
+        }
+        case "republish": {
+          // Someone joined who cannot receive the codec this source was sent in.
+          const stream = message.source === "screen" ? this.screen : this.local;
+          const old = this.publishers.get(message.source);
+          if (!stream || !old) break;
+          old.close();
+          this.republishing.add(message.source);
+          this.send({ type: "unpublish", source: message.source });
+          await this.publish(message.source, stream);
+          if (message.source === "camera") {
+            if (this.options.audio === false) this.send(this.muteMessage("audio", true));
+            if (this.options.video === false) this.send(this.muteMessage("video", true));
+          }
           break;
         }
         case "participant-left":

@@ -233,7 +233,8 @@
     join() {
       return new Promise((resolve, reject) => {
         const ws = (this.ws = new WebSocket(this.config.signalingUrl));
-        ws.onopen = () => ws.send(JSON.stringify({ type: "join", token: this.config.token }));
+        const receive = RTCRtpReceiver.getCapabilities ? RTCRtpReceiver.getCapabilities("video").codecs.map((c) => c.mimeType) : [];
+        ws.onopen = () => ws.send(JSON.stringify({ type: "join", token: this.config.token, receive }));
         ws.onerror = () => reject(new Error("signaling unreachable"));
         ws.onclose = () => reject(new Error("signaling closed"));
         ws.onmessage = (event) => {

@@ -33,8 +33,21 @@ def is_keyframe(codec: RTCRtpCodecParameters, data: bytes) -> bool:
     if name == "video/vp8":
         return bool(data) and not data[0] & 0x01  # RFC 6386 9.1: P bit 0 = key frame
     if name == "video/h264":
-        return b"\x00\x00\x01\x65" in data or b"\x00\x00\x00\x01\x65" in data  # IDR NAL
+        return H264_IDR in h264_nal_types(data)
     return not name.startswith("video/")
+
+
+H264_IDR = 5  # nal_unit_type of an IDR picture (H.264 table 7-1)
+
+
+def h264_nal_types(data: bytes) -> set[int]:
+    """The NAL unit types in an Annex B frame (aiortc's depayloader adds the start codes)."""
+    types = set()
+    start = data.find(b"\x00\x00\x01")
+    while start != -1 and start + 3 < len(data):
+        types.add(data[start + 3] & 0x1F)
+        start = data.find(b"\x00\x00\x01", start + 3)
+    return types
 
 
 class Publication:
@@ -47,8 +60,10 @@ class Publication:
         kind: str,
         receiver: ForwardingReceiver,
         source: str = "camera",
+        codec: str = "",
     ) -> None:
         self.id = publication_id
+        self.codec = codec  # the video codec its subscribers must receive (media_nodes/codecs)
         self.participant = participant
         self.kind = kind
         self.source = source
@@ -69,6 +84,7 @@ class Publication:
             "kind": self.kind,
             "source": self.source,
             "muted": self.muted,
+            "codec": self.codec,
         }
 
     def on_frame(self, codec: RTCRtpCodecParameters, frame: Any) -> None:

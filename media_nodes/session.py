@@ -2,7 +2,8 @@
 
 Protocol (JSON text messages on the websocket; the browser always offers, the node answers):
 
-    -> {"type": "join", "token": T}            <- {"type": "joined", "participant", "room",
+    -> {"type": "join", "token": T, "receive": ["video/VP8", "video/H264", ...]}
+                                                <- {"type": "joined", "participant", "room",
                                                     "publications": [...], "participants": [...]}
     -> {"type": "publish", "source": S, "sdp": offer}
                                                 <- {"type": "publish-answer", "source", "sdp"}
@@ -14,10 +15,15 @@ Protocol (JSON text messages on the websocket; the browser always offers, the no
     -> {"type": "leave"}
     <- {"type": "participant-joined" | "participant-left" | "published" | "muted"
               | "presenter" | "removed" | "replaced", ...}
+    <- {"type": "republish", "source": S}   (publish S again: someone new cannot receive its
+                                             codec, see codecs.py)
     <- {"type": "error", "code": ..., "message": ...}   (the connection stays up)
 
 A source S is "camera" (the default: camera and microphone) or "screen" (only the room's
-presenter may publish it). One peer connection per source publishes the participant's
+presenter may publish it). A "probe" (the test center) is alone in a room of its own and
+subscribes to its own feed; the node ends it after CONSILIO_MEDIA_PROBE_SECONDS.
+
+One peer connection per source publishes the participant's
 tracks; one per remote feed (publisher + source) receives them. All of them forward only
 (see forwarding.py).
 """
@@ -36,7 +42,7 @@ from aiortc.sdp import candidate_from_sdp
 
 from app.services import join_tokens
 from app.settings import get_settings
-from media_nodes import metrics
+from media_nodes import codecs, metrics
 from media_nodes.forwarding import ForwardingReceiver, forward_only
 from media_nodes.publication import ForwardedTrack, Publication
 from media_nodes.room import Room, Rooms
@@ -83,6 +89,7 @@ class ParticipantSession:
         self.ws = ws
         self.rooms = rooms
         self.grant: join_tokens.JoinGrant | None = None
+        self.receives: frozenset[str] = codecs.receivable(None)
         self.room: Room | None = None
         self.publications: dict[str, Publication] = {}
         self._publish_pcs: dict[str, RTCPeerConnection] = {}
@@ -126,7 +133,7 @@ class ParticipantSession:
     async def _dispatch(self, message: dict[str, Any]) -> None:
         kind = message["type"]
         if kind == "join":
-            await self._join(_text(message, "token", 4096))
+            await self._join(_text(message, "token", 4096), message.get("receive"))
             return
         if self.grant is None or self.room is None:
             raise SignalingError("not_joined", "join first")
@@ -147,7 +154,7 @@ class ParticipantSession:
             raise SignalingError("bad_message", f"unknown type {kind[:40]!r}")
 
     # --- join -------------------------------------------------------------------------------
-    async def _join(self, token: str) -> None:
+    async def _join(self, token: str, receive: Any) -> None:
         if self.grant is not None:
             raise SignalingError("bad_message", "already joined")
         try:
@@ -165,6 +172,7 @@ class ParticipantSession:
         # Entered (again) only now: closing the old device may have ended an empty room.
         room = self.rooms.enter(grant.room)
         self.grant, self.room = grant, room
+        self.receives = codecs.receivable(receive)
         room.participants[grant.participant] = self
         if grant.presenter:
             room.presenter = grant.presenter
@@ -196,6 +204,16 @@ class ParticipantSession:
             },
             skip=grant.participant,
         )
+        await self._ask_for_receivable_codecs(room)
+
+    async def _ask_for_receivable_codecs(self, room: Room) -> None:
+        """Publishers whose codec this newcomer cannot receive publish again (then in a codec
+        everyone can)."""
+        for publication in room.publications():
+            if publication.codec and publication.codec not in self.receives:
+                publisher = room.participants.get(publication.participant)
+                if publisher is not None and publisher is not self:
+                    await publisher.send({"type": "republish", "source": publication.source})
 
     # --- media ------------------------------------------------------------------------------
     def _new_pc(self) -> RTCPeerConnection:
@@ -229,6 +247,7 @@ class ParticipantSession:
         try:
             await self._take_offer(pc, sdp)
             forward_only(pc)
+            video_codec = self._settle_video_codec(pc)
             answer = await self._complete_answer(pc)
         except SignalingError:
             await pc.close()
@@ -248,6 +267,7 @@ class ParticipantSession:
                 transceiver.kind,
                 receiver,
                 source,
+                video_codec if transceiver.kind == "video" else "",
             )
             self.publications[publication.id] = publication
             metrics.PUBLICATIONS.labels(transceiver.kind).inc()
@@ -258,6 +278,21 @@ class ParticipantSession:
                 {"type": "published", "publication": publication.describe()},
                 skip=self.grant.participant,
             )
+
+    def _settle_video_codec(self, pc: RTCPeerConnection) -> str:
+        """The codec this publication's video uses, chosen for the whole room."""
+        assert self.room is not None
+        receivers = [s.receives for s in self.room.participants.values()]
+        chosen = ""
+        for transceiver in pc.getTransceivers():
+            if transceiver.kind != "video":
+                continue
+            codec = codecs.choose(transceiver, receivers)
+            if codec is None:
+                raise SignalingError("codec_unsupported", "send VP8 (or H.264) video")
+            codecs.restrict(transceiver, codec)
+            chosen = chosen or codec
+        return chosen
 
     async def unpublish(self, source: str) -> None:
         """Stop publishing ``source`` (the presenter ends a screen share, or loses the right)."""
@@ -291,6 +326,10 @@ class ParticipantSession:
                 tracks.append(track)
                 pc.addTrack(track)
             forward_only(pc)
+            for transceiver in pc.getTransceivers():
+                codec = next((p.codec for p in publications if p.kind == transceiver.kind), "")
+                if codec and not codecs.restrict(transceiver, codec):
+                    raise SignalingError("codec_unsupported", f"this feed is {codec} video")
             answer = await self._complete_answer(pc)
         except SignalingError:
             for track in tracks:

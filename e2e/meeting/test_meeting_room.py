@@ -52,6 +52,18 @@ AUDIO_PACKETS = """async () => {
 }"""
 
 
+RECEIVED_VIDEO_CODECS = """async () => {
+  const codecs = new Set();
+  for (const s of window.consilioMeetingClient.subscriptions.values()) {
+    const stats = await s.pc.getStats();
+    stats.forEach(r => {
+      if (r.type === "inbound-rtp" && r.kind === "video") codecs.add(stats.get(r.codecId).mimeType);
+    });
+  }
+  return [...codecs];
+}"""
+
+
 def hears_others(page: Page) -> None:
     """Audio from the other participants keeps arriving."""
     before = page.evaluate(AUDIO_PACKETS)
@@ -115,6 +127,8 @@ def test_advisor_and_customer_meet_share_chat_and_the_advisor_moderates(
         sees_video_of(advisor, 1)
         hears_others(customer)
         hears_others(advisor)
+        # Chromium sends and receives H.264, so the room uses it (media_nodes/codecs.py).
+        assert customer.evaluate(RECEIVED_VIDEO_CODECS) == ["video/H264"]
         expect(advisor.locator("#meeting-quality")).to_have_attribute(
             "data-level", re.compile("good|fair|poor"), timeout=10_000
         )

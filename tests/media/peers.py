@@ -9,7 +9,7 @@ import time
 from typing import Any
 
 import aiohttp
-from aiortc import RTCPeerConnection, RTCSessionDescription
+from aiortc import RTCPeerConnection, RTCRtpSender, RTCSessionDescription
 from aiortc.mediastreams import AudioStreamTrack, MediaStreamTrack, VideoStreamTrack
 from av import VideoFrame
 
@@ -82,19 +82,30 @@ class Peer:
             if message["type"] == kind:
                 return message
 
-    async def join(self, token: str) -> dict[str, Any]:
+    async def join(self, token: str, receive: list[str] | None = None) -> dict[str, Any]:
+        """Join with ``token``; ``receive`` lists the video codecs this peer can receive."""
         await self.connect()
-        await self.send({"type": "join", "token": token})
+        await self.send(
+            {"type": "join", "token": token, **({"receive": receive} if receive else {})}
+        )
         return await self.expect("joined")
 
-    async def publish(self, source: str = "camera") -> SyntheticCamera:
-        """Publish synthetic media (a screen share is video only); returns the camera."""
+    async def publish(
+        self, source: str = "camera", *, prefer: str | None = None
+    ) -> SyntheticCamera:
+        """Publish synthetic media (a screen share is video only); returns the camera.
+        ``prefer`` (e.g. "video/H264") puts that codec first in the offer, as Safari does."""
         pc = RTCPeerConnection()
         self.pcs.append(pc)
         camera = SyntheticCamera()
         if source == "camera":
             pc.addTransceiver(AudioStreamTrack(), direction="sendonly")
-        pc.addTransceiver(camera, direction="sendonly")
+        video = pc.addTransceiver(camera, direction="sendonly")
+        if prefer:
+            codecs = RTCRtpSender.getCapabilities("video").codecs
+            video.setCodecPreferences(
+                sorted(codecs, key=lambda c: c.mimeType.lower() != prefer.lower())
+            )
         await pc.setLocalDescription(await pc.createOffer())
         await self.send({"type": "publish", "source": source, "sdp": pc.localDescription.sdp})
         answer = await self.expect("publish-answer")
