@@ -22,6 +22,7 @@ from state.guard import visiting
 from state.locale import LocaleState
 
 Row = dict[str, str]
+STUCK_RUN_SECONDS = 120  # a run that never reported back (page script gone) blocks no longer
 
 
 def _row(result: CheckResult) -> Row:
@@ -51,7 +52,7 @@ class TestCenterState(rx.State):
     _results: dict[str, CheckResult] = {}
     _environment: grading.Environment = grading.Environment()
     _errors: list[str] = []
-    _runs: list[float] = []  # when this browser started a run (monotonic seconds)
+    _runs: list[float] = []  # when this browser started its runs (epoch seconds)
 
     def _set(self, results: list[CheckResult]) -> None:
         if not self._results:
@@ -65,11 +66,12 @@ class TestCenterState(rx.State):
     @rx.event
     async def start(self):  # type: ignore[no-untyped-def]
         """Run every check (the speaker's needs the person, see play_sound)."""
-        if self.running:
+        now = time.time()  # epoch, not monotonic: the state may move between backend workers
+        if self.running and self._runs and now - self._runs[-1] < STUCK_RUN_SECONDS:
             return None
         config: dict[str, Any] | None = None
         async with visiting(self) as visit:
-            self._runs = grading.admit_run(self._runs, time.monotonic())
+            self._runs = grading.admit_run(self._runs, now)
             if visit.tenant.active:  # the page's tenant exists and takes visitors
                 try:
                     config = media_pass.issue_probe_pass().as_config()

@@ -18,7 +18,9 @@ from app.services.media_registry import NoMediaNode, Registry, get_registry
 from app.services.meetings import Attendee
 from app.settings import get_settings
 
-PROBE_TURN_SECONDS = 300  # TURN credentials of a network test: enough for one test run
+# A network test's join token and TURN credentials: enough for one run, including the time a
+# person takes to answer the browser's camera prompt before the network step starts.
+PROBE_PASS_SECONDS = 300
 
 
 @dataclasses.dataclass(frozen=True)
@@ -100,7 +102,7 @@ class ProbePass:
 def issue_probe_pass() -> ProbePass:
     """A pass for one network test by anyone (no login): a fresh room on the least-loaded
     node, which echoes the test's video back and ends it after CONSILIO_MEDIA_PROBE_SECONDS;
-    TURN credentials that expire after a few minutes.
+    join token and TURN credentials that expire after PROBE_PASS_SECONDS.
 
     Raises:
         NoVideoServer: no live node takes new rooms.
@@ -112,12 +114,12 @@ def issue_probe_pass() -> ProbePass:
         raise NoVideoServer() from None
     token = join_tokens.issue(
         join_tokens.JoinGrant(room=probe, participant=probe, name="", role="probe"),
-        lifetime_seconds=60,
+        lifetime_seconds=PROBE_PASS_SECONDS,
     )
     return ProbePass(
         node.signaling_url,
         token,
         turn.stun_servers(),
-        turn.ice_servers(probe, seconds=PROBE_TURN_SECONDS),
+        turn.ice_servers(probe, seconds=PROBE_PASS_SECONDS),
         get_settings().media_probe_seconds,
     )

@@ -83,7 +83,7 @@ def test_probe_pass_is_a_short_lived_room_of_its_own_with_stun_and_turn(
         assert first.stun_servers == [{"urls": ["stun:turn.example:3478"]}]
         (relay,) = first.turn_servers
         expiry = int(relay["username"].split(":")[0])
-        assert expiry - time.time() <= media_pass.PROBE_TURN_SECONDS + 1
+        assert expiry - time.time() <= media_pass.PROBE_PASS_SECONDS + 1
         assert first.as_config()["seconds"] == get_settings().media_probe_seconds
     finally:
         monkeypatch.delenv("CONSILIO_TURN_URLS")
