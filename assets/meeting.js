@@ -265,6 +265,25 @@
       return "good";
     }
 
+    // How loud each remote participant was since the last call (RMS level 0..1 from the
+    // audio energy the browser counts), by feed.
+    async audioLevels() {
+      const levels = new Map();
+      for (const [feed, subscription] of this.subscriptions) {
+        if (feed.endsWith("/screen")) continue;
+        (await subscription.pc.getStats()).forEach((report) => {
+          if (report.type !== "inbound-rtp" || report.kind !== "audio") return;
+          const energy = report.totalAudioEnergy || 0;
+          const duration = report.totalSamplesDuration || 0;
+          const before = subscription.energy || { energy, duration };
+          subscription.energy = { energy, duration };
+          const span = duration - before.duration;
+          if (span > 0) levels.set(feed, Math.sqrt(Math.max(0, energy - before.energy) / span));
+        });
+      }
+      return levels;
+    }
+
     tileFor(publisher, source, stream) {
       const tile = document.createElement("figure");
       tile.className = source === "screen" ? "meeting-tile remote-screen" : "meeting-tile";

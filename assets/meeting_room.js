@@ -18,11 +18,15 @@
   };
   const MAX_DELAY_MS = 4000;
   const QUALITY_EVERY_MS = 3000;
+  const SPEAKER_EVERY_MS = 500;
+  const SPEAKING_LEVEL = 0.01; // RMS above which someone counts as speaking
+  const SPEAKER_HOLD_MS = 1500; // the emphasis stays at least this long (no flicker)
   let client = null;
   let retry = null;
   let attempts = 0;
   let preview = null;
   let qualityTimer = null;
+  let speakerTimer = null;
 
   // The chosen devices survive a reload and the step from the join screen into the room
   // (assets/devices.js, looked up when needed: the scripts may load in any order).
@@ -79,6 +83,29 @@
     }, QUALITY_EVERY_MS);
   }
 
+  // The loudest remote participant's tile gets class "speaking": outlined everywhere, and on
+  // phones shown large above the others (styles.css).
+  function watchSpeaker() {
+    clearInterval(speakerTimer);
+    let current = null;
+    let since = 0;
+    speakerTimer = setInterval(async () => {
+      if (!client) return;
+      const levels = await client.audioLevels();
+      let loudest = null;
+      let top = SPEAKING_LEVEL;
+      for (const [feed, level] of levels) {
+        if (level > top) [loudest, top] = [feed, level];
+      }
+      if (loudest && loudest !== current && Date.now() - since > SPEAKER_HOLD_MS) {
+        [current, since] = [loudest, Date.now()];
+      }
+      for (const [feed, subscription] of client.subscriptions) {
+        subscription.tile.classList.toggle("speaking", feed === current);
+      }
+    }, SPEAKER_EVERY_MS);
+  }
+
   function click(id) {
     const button = document.getElementById(id);
     if (button) button.click();
@@ -124,6 +151,7 @@
       });
       window.consilioMeetingClient = client;
       watchQuality();
+      watchSpeaker();
       try {
         await client.start();
         await fillDeviceSelects();
@@ -191,6 +219,7 @@
     },
     leave() {
       clearInterval(qualityTimer);
+      clearInterval(speakerTimer);
       stopPreview();
       if (retry) clearTimeout(retry);
       retry = null;

@@ -129,6 +129,8 @@ def test_advisor_and_customer_meet_share_chat_and_the_advisor_moderates(
         hears_others(advisor)
         # Chromium sends and receives H.264, so the room uses it (media_nodes/codecs.py).
         assert customer.evaluate(RECEIVED_VIDEO_CODECS) == ["video/H264"]
+        # The advisor's (fake) microphone beeps: their tile is marked as the one speaking.
+        expect(customer.locator("#meeting-grid figure.meeting-tile.speaking")).to_have_count(1)
         expect(advisor.locator("#meeting-quality")).to_have_attribute(
             "data-level", re.compile("good|fair|poor"), timeout=10_000
         )
