@@ -87,13 +87,22 @@ def _logo(brand: Brand) -> rx.Component:
                     aria_hidden="true",
                 ),
             ),
-            rx.text(brand.name, weight="bold", size="4", color="var(--on-brand)", trim="both"),
+            rx.text(
+                brand.name,
+                weight="bold",
+                size="4",
+                color="var(--on-brand)",
+                trim="both",
+                class_name="brand-name",
+            ),
             align="center",
             spacing="2",
+            min_width="0",
         ),
         href=brand.home_href,
         underline="none",
         aria_label=brand.name,
+        min_width="0",
     )
 
 
