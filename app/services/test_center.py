@@ -45,7 +45,16 @@ class CheckResult:
     status: str
     figure: str = ""
     advice: str = ""
-    params: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+    @property
+    def label_key(self) -> str:
+        """The message naming the check."""
+        return "test.check_" + self.check
+
+    @property
+    def status_key(self) -> str:
+        """The message naming the verdict."""
+        return "test.status_" + self.status
 
 
 def admit_run(previous: list[float], now: float) -> list[float]:
@@ -144,7 +153,10 @@ def _graded(
 
 def grade_network(data: Mapping[str, Any]) -> list[CheckResult]:
     """Direct path, STUN, relay, and the quality of the best path against one 1000 kbit/s
-    stream. A blocked direct path only warns when the relay carries the meeting instead."""
+    stream. A blocked direct path only warns when the relay carries the meeting instead; a
+    test that could not reach the node at all fails every line."""
+    if text(data if isinstance(data, Mapping) else {}, "error"):
+        return network_failed("test.advice.network_unreachable")
     direct = _section(data, "direct")
     relay = _section(data, "relay")
     stun = _section(data, "stun")
@@ -277,8 +289,7 @@ def compose_report(
         "",
     ]
     for result in results:
-        status = translate("test.status_" + result.status)
-        line = f"[{status}] {translate('test.check_' + result.check)}"
+        line = f"[{translate(result.status_key)}] {translate(result.label_key)}"
         if result.figure:
             line += f": {result.figure}"
         lines.append(line)

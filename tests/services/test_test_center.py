@@ -99,6 +99,12 @@ def test_malformed_figures_count_as_not_measured_never_as_a_pass(value: object) 
         assert results[check].advice == f"test.advice.{check}_none"
 
 
+def test_network_check_that_never_reached_the_node_fails_every_line() -> None:
+    results = tc.grade_network(network(error="signaling unreachable"))
+    assert {(r.status, r.advice) for r in results} == {(tc.FAIL, "test.advice.network_unreachable")}
+    assert {r.check for r in results} == set(tc.NETWORK_CHECKS)
+
+
 def test_garbage_instead_of_sections_fails_safely() -> None:
     results = tc.grade_network({"direct": "yes", "relay": [1], "quality": 7})
     assert {r.status for r in results} <= {tc.FAIL, tc.WARN}
