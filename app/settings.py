@@ -59,6 +59,11 @@ class Settings(BaseSettings):
     argon2_time_cost: int = Field(default=2, description="argon2id iterations (OWASP: 2).")
     argon2_memory_kib: int = Field(default=19456, description="argon2id memory (OWASP: 19 MiB).")
     argon2_parallelism: int = Field(default=1, description="argon2id lanes (OWASP: 1).")
+    password_hash_threads: int = Field(
+        default=0,
+        description="argon2 computations at once per process (0: one less than the cores, "
+        "at least 1), so sign-ins never take the core that serves everyone's clicks.",
+    )
     smtp_host: str | None = Field(
         default=None, description="Platform SMTP host; unset keeps mail in the dev outbox."
     )
