@@ -306,7 +306,7 @@ class ParticipantSession:
             metrics.PUBLICATIONS.labels(publication.kind).dec()
         await pc.close()
         feed = feed_of(self.grant.participant, source)
-        for other in self.room.participants.values():
+        for other in list(self.room.participants.values()):
             await other.drop_subscription(feed)
         await self.room.broadcast(
             {"type": "unpublished", "participant": self.grant.participant, "source": source}
@@ -350,7 +350,10 @@ class ParticipantSession:
             await self._unsubscribe(feed)
 
     async def _unsubscribe(self, feed: str) -> None:
-        pc, tracks = self._subscriptions.pop(feed)
+        subscription = self._subscriptions.pop(feed, None)
+        if subscription is None:  # dropped meanwhile (the publisher left while we did)
+            return
+        pc, tracks = subscription
         for track in tracks:
             track.publication.unsubscribe(track)
         metrics.FORWARDED_STREAMS.dec(len(tracks))
@@ -397,35 +400,53 @@ class ParticipantSession:
         await self.send({"type": "removed"})
         await self.close()
 
+    async def _end_media(self) -> None:
+        for publication in list(self.publications.values()):
+            publication.end()
+            metrics.PUBLICATIONS.labels(publication.kind).dec()
+        self.publications.clear()
+        publish_pcs = list(self._publish_pcs.values())
+        self._publish_pcs.clear()
+        for feed in list(self._subscriptions):
+            await self.drop_subscription(feed)
+        for pc in publish_pcs:
+            await pc.close()
+
     # --- leaving ----------------------------------------------------------------------------
     async def close(self) -> None:
-        """Leave the room: end publications and subscriptions, close the socket."""
+        """Leave the room: end publications and subscriptions, close the socket.
+
+        Safe to call more than once and while others leave at the same time: the room is left
+        (and the app told) before anything is awaited, and every loop that awaits walks a copy.
+        """
         if self._closed:
             return
         self._closed = True
         if self._probe_end is not None:
             self._probe_end.cancel()
-        for feed in list(self._subscriptions):
-            await self._unsubscribe(feed)
-        for publication in self.publications.values():
-            publication.end()
-            metrics.PUBLICATIONS.labels(publication.kind).dec()
-        for pc in self._publish_pcs.values():
-            await pc.close()
         room, grant = self.room, self.grant
-        if (
+        left = (
             room is not None
             and grant is not None
             and room.participants.get(grant.participant) is self
-        ):
+        )
+        if left:
+            assert room is not None and grant is not None
             del room.participants[grant.participant]
             metrics.PARTICIPANTS.dec()
-            for other in room.participants.values():
-                for source in SOURCES:
-                    await other.drop_subscription(feed_of(grant.participant, source))
-            await room.broadcast({"type": "participant-left", "participant": grant.participant})
             if not grant.is_probe:
                 self.rooms.on_presence(room.id, grant.participant, False)
             self.rooms.leave_if_empty(room)
+        try:
+            await self._end_media()
+            if left:
+                assert room is not None and grant is not None
+                for other in list(room.participants.values()):
+                    for source in SOURCES:
+                        await other.drop_subscription(feed_of(grant.participant, source))
+        finally:
+            if left:
+                assert room is not None and grant is not None
+                await room.broadcast({"type": "participant-left", "participant": grant.participant})
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self.ws.close(), timeout=2)
