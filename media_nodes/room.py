@@ -7,13 +7,33 @@ import contextlib
 import dataclasses
 import json
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from app.services.join_tokens import JoinGrant
 from media_nodes import metrics
+from media_nodes.publication import Publication
 
-if TYPE_CHECKING:
-    from media_nodes.publication import Publication
-    from media_nodes.session import ParticipantSession
+
+class Member(Protocol):
+    """What a room needs of a participant's connection (a session.ParticipantSession)."""
+
+    grant: JoinGrant | None
+    receives: frozenset[str]  # the video codecs they can receive
+
+    @property
+    def publications(self) -> dict[str, Publication]: ...
+
+    async def send(self, message: dict[str, Any]) -> None: ...
+
+    async def send_text(self, text: str) -> None: ...
+
+    async def unpublish(self, source: str) -> None: ...
+
+    async def drop_subscription(self, feed: str) -> None: ...
+
+    async def send_away(self) -> None: ...
+
+    async def close(self) -> None: ...
 
 
 @dataclasses.dataclass
@@ -21,7 +41,7 @@ class Room:
     """Participants of one meeting on this node."""
 
     id: str
-    participants: dict[str, ParticipantSession] = dataclasses.field(default_factory=dict)
+    participants: dict[str, Member] = dataclasses.field(default_factory=dict)
     presenter: str = ""  # the one participant who may share a screen
     removed: set[str] = dataclasses.field(default_factory=set)  # sent away; may not come back
 
