@@ -115,6 +115,23 @@ class Settings(BaseSettings):
     media_join_token_seconds: int = Field(
         default=120, description="How long a join token for a media node stays valid."
     )
+    media_join_deadline_seconds: float = Field(
+        default=10.0,
+        description="A media node closes a signaling socket that has not joined by then.",
+    )
+    media_sockets_per_address: int = Field(
+        default=50,
+        description="Signaling sockets one client address may hold open on a media node.",
+    )
+    media_socket_messages_per_second: float = Field(
+        default=10.0,
+        description="Signaling messages a second one socket may send on average (more closes it).",
+    )
+    media_socket_message_burst: int = Field(
+        default=100,
+        description="Signaling messages one socket may send at once (joining a large room "
+        "subscribes to every feed).",
+    )
     media_probe_seconds: float = Field(
         default=30.0,
         description="How long a test center network check may stay on a media node.",

@@ -1,4 +1,4 @@
-"""The media node's HTTP side: signaling websocket, health and Prometheus metrics."""
+"""The media node's HTTP side: signaling websocket, control commands, health, metrics."""
 
 from __future__ import annotations
 
@@ -8,32 +8,75 @@ from aiohttp import WSMsgType, web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from app.services import media_signals
+from app.settings import get_settings
+from media_nodes.admission import Admission
 from media_nodes.forwarding import decoder_threads
 from media_nodes.room import Presence, Rooms
 from media_nodes.session import ParticipantSession
+from media_nodes.socket_limits import JOIN_DEADLINE_PASSED, TOO_MANY_MESSAGES, SocketLimits
 
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_BYTES = 64 * 1024
 ROOMS = web.AppKey("rooms", Rooms)
+ADMISSION = web.AppKey("admission", Admission)
 
 
-async def signaling(request: web.Request) -> web.WebSocketResponse:
-    """One participant's signaling connection."""
-    ws = web.WebSocketResponse(heartbeat=20, max_msg_size=MAX_MESSAGE_BYTES)
-    await ws.prepare(request)
-    session = ParticipantSession(ws, request.app[ROOMS])
+async def signaling(request: web.Request) -> web.StreamResponse:
+    """One participant's signaling connection (refused with 429 when the caller's address
+    holds too many already)."""
+    admission = request.app[ADMISSION]
+    address = request.remote or ""
+    if not admission.admit(address):
+        logger.warning(
+            "refused a signaling socket from %s: %s open already", address, admission.per_address
+        )
+        return web.Response(status=429, text="too many connections from this address")
     try:
-        async for message in ws:
-            if message.type == WSMsgType.TEXT:
-                await session.handle_text(message.data)
-            elif message.type == WSMsgType.BINARY:
-                await session.send({"type": "error", "code": "bad_message", "message": "text only"})
-            else:
-                break
+        ws = web.WebSocketResponse(heartbeat=20, max_msg_size=MAX_MESSAGE_BYTES)
+        await ws.prepare(request)
+        session = ParticipantSession(ws, request.app[ROOMS])
+        try:
+            await _converse(ws, session, address)
+        finally:
+            await session.close()
+        return ws
     finally:
-        await session.close()
-    return ws
+        admission.release(address)
+
+
+async def _converse(ws: web.WebSocketResponse, session: ParticipantSession, address: str) -> None:
+    """Hand each message to the session, within the socket's limits."""
+    settings = get_settings()
+    limits = SocketLimits(
+        settings.media_join_deadline_seconds,
+        settings.media_socket_messages_per_second,
+        settings.media_socket_message_burst,
+    )
+    while True:
+        wait = None if session.joined else limits.time_to_join()
+        try:
+            if wait is not None and wait <= 0:
+                raise TimeoutError
+            message = await ws.receive(timeout=wait)
+        except TimeoutError:
+            logger.info("closed a signaling socket from %s: no join in time", address)
+            await ws.close(code=JOIN_DEADLINE_PASSED, message=b"join deadline passed")
+            return
+        if message.type not in (WSMsgType.TEXT, WSMsgType.BINARY):
+            return
+        if not limits.take_message():
+            logger.warning(
+                "closed a signaling socket from %s (%s): too many messages",
+                address,
+                session.grant.participant if session.grant else "not joined",
+            )
+            await ws.close(code=TOO_MANY_MESSAGES, message=b"too many messages")
+            return
+        if message.type == WSMsgType.TEXT:
+            await session.handle_text(message.data)
+        else:
+            await session.send({"type": "error", "code": "bad_message", "message": "text only"})
 
 
 async def control(request: web.Request) -> web.Response:
@@ -63,7 +106,12 @@ async def control(request: web.Request) -> web.Response:
 async def health(request: web.Request) -> web.Response:
     """200 with what the node carries; decoder_threads must stay 0 (the node never decodes)."""
     return web.json_response(
-        {"status": "ok", **request.app[ROOMS].summary(), "decoder_threads": decoder_threads()}
+        {
+            "status": "ok",
+            **request.app[ROOMS].summary(),
+            "sockets": request.app[ADMISSION].open_sockets,
+            "decoder_threads": decoder_threads(),
+        }
     )
 
 
@@ -74,8 +122,10 @@ async def metrics(_request: web.Request) -> web.Response:
 
 def build_app(on_presence: Presence | None = None) -> web.Application:
     """The node's aiohttp application."""
+    settings = get_settings()
     app = web.Application(client_max_size=16 * 1024)
     app[ROOMS] = Rooms(on_presence)
+    app[ADMISSION] = Admission(settings.media_sockets_per_address)
     app.router.add_get("/ws", signaling)
     app.router.add_post("/control", control)
     app.router.add_get("/health", health)

@@ -19,7 +19,9 @@ Protocol (JSON text messages on the websocket; the browser always offers, the no
                                              codec, see codecs.py)
     <- {"type": "error", "code": ..., "message": ...}   (the connection stays up)
 
-Nothing but "join" is accepted before a join.
+Nothing but "join" is accepted before a join. A socket that has not joined within
+CONSILIO_MEDIA_JOIN_DEADLINE_SECONDS, or sends too many messages, is closed (socket_limits.py,
+applied in server.py).
 
 A source S is "camera" (the default: camera and microphone) or "screen" (only the room's
 presenter may publish it). A "probe" (the test center) is alone in a room of its own and
