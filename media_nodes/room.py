@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from app.services.join_tokens import JoinGrant
 from media_nodes import metrics
+from media_nodes.join_ledger import JoinLedger
 from media_nodes.publication import Publication
 
 
@@ -43,7 +44,6 @@ class Room:
     id: str
     participants: dict[str, Member] = dataclasses.field(default_factory=dict)
     presenter: str = ""  # the one participant who may share a screen
-    removed: set[str] = dataclasses.field(default_factory=set)  # sent away; may not come back
 
     def publications(self) -> list[Publication]:
         """Every track published in the room."""
@@ -92,11 +92,15 @@ class Rooms:
     Args:
         on_presence: told (room, participant, online) when a participant's media connection
             comes up or goes away; the node reports it to the app.
+        ledger: used join tokens and removals, which outlive a room (memory when None).
     """
 
-    def __init__(self, on_presence: Presence | None = None) -> None:
+    def __init__(
+        self, on_presence: Presence | None = None, ledger: JoinLedger | None = None
+    ) -> None:
         self._rooms: dict[str, Room] = {}
         self.on_presence: Presence = on_presence or (lambda _room, _who, _online: None)
+        self.ledger = ledger or JoinLedger()
 
     def get(self, room_id: str) -> Room | None:
         """The room if this node serves it."""

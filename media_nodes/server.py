@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 
+import redis.asyncio as aioredis
 from aiohttp import WSMsgType, web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from app.services import media_signals
-from app.settings import get_settings
+from app.settings import Settings, get_settings
 from media_nodes.admission import Admission
 from media_nodes.forwarding import decoder_threads
+from media_nodes.join_ledger import JoinLedger
 from media_nodes.room import Presence, Rooms
 from media_nodes.session import ParticipantSession
 from media_nodes.socket_limits import JOIN_DEADLINE_PASSED, TOO_MANY_MESSAGES, SocketLimits
@@ -86,15 +88,17 @@ async def control(request: web.Request) -> web.Response:
     except media_signals.SignalRefused as exc:
         logger.warning("refused a control command: %s", exc)
         return web.json_response({"error": "refused"}, status=403)
-    room = request.app[ROOMS].get(room_id)
-    if room is None:  # not (or no longer) served here: nothing to change
-        return web.json_response({"applied": False})
+    rooms = request.app[ROOMS]
     participant = str(args.get("participant", ""))
+    if action == "remove":  # kept whether or not the room is open here (join_ledger.py)
+        await rooms.ledger.remove(room_id, participant)
+    room = rooms.get(room_id)
+    if room is None:  # not (or no longer) served here: nothing else to change
+        return web.json_response({"applied": action == "remove"})
     applied = True
     if action == "presenter":
         await room.hand_presenter_to(participant)
     elif action == "remove":
-        room.removed.add(participant)
         session = room.participants.get(participant)
         if session is not None:
             await session.send_away()
@@ -120,12 +124,21 @@ async def metrics(_request: web.Request) -> web.Response:
     return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
 
 
+def join_ledger(settings: Settings) -> JoinLedger:
+    """Used join tokens and removals: in the shared Redis when there is one, else in memory."""
+    if settings.redis_url:
+        return JoinLedger(aioredis.Redis.from_url(settings.redis_url))
+    return JoinLedger()
+
+
 def build_app(on_presence: Presence | None = None) -> web.Application:
     """The node's aiohttp application."""
     settings = get_settings()
     app = web.Application(client_max_size=16 * 1024)
-    app[ROOMS] = Rooms(on_presence)
+    rooms = Rooms(on_presence, join_ledger(settings))
+    app[ROOMS] = rooms
     app[ADMISSION] = Admission(settings.media_sockets_per_address)
+    app.on_cleanup.append(lambda _app: rooms.ledger.close())
     app.router.add_get("/ws", signaling)
     app.router.add_post("/control", control)
     app.router.add_get("/health", health)

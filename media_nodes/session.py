@@ -17,11 +17,13 @@ Protocol (JSON text messages on the websocket; the browser always offers, the no
               | "presenter" | "removed" | "replaced", ...}
     <- {"type": "republish", "source": S}   (publish S again: someone new cannot receive its
                                              codec, see codecs.py)
-    <- {"type": "error", "code": ..., "message": ...}   (the connection stays up)
+    <- {"type": "error", "code": ..., "message": ...}   (the connection stays up, except after
+                                                         a refused join)
 
-Nothing but "join" is accepted before a join. A socket that has not joined within
-CONSILIO_MEDIA_JOIN_DEADLINE_SECONDS, or sends too many messages, is closed (socket_limits.py,
-applied in server.py).
+Nothing but "join" is accepted before a join. A join token is good for one join
+(join_ledger.py); a browser that reconnects asks the app for a new one. A socket that has not
+joined within CONSILIO_MEDIA_JOIN_DEADLINE_SECONDS, or sends too many messages, is closed
+(socket_limits.py, applied in server.py).
 
 A source S is "camera" (the default: camera and microphone) or "screen" (only the room's
 presenter may publish it). A "probe" (the test center) is alone in a room of its own and
@@ -45,6 +47,7 @@ from aiohttp import web
 from app.services import join_tokens
 from app.settings import get_settings
 from media_nodes import codecs, metrics
+from media_nodes.join_ledger import LedgerUnavailable
 from media_nodes.messages import MAX_TOKEN, SOURCES, Message, SignalingError, feed_of
 from media_nodes.publication import Publication
 from media_nodes.publishing import Publisher
@@ -54,7 +57,7 @@ from media_nodes.subscribing import Subscriber
 logger = logging.getLogger(__name__)
 
 # A refused join closes the socket: the browser asks the app for a new pass (or stops).
-JOIN_REFUSALS = ("token_invalid", "token_expired")
+JOIN_REFUSALS = ("token_invalid", "token_expired", "token_used", "removed", "unavailable")
 
 Handler = Callable[[Message, join_tokens.JoinGrant, Room], Awaitable[None]]
 
@@ -136,13 +139,22 @@ class ParticipantSession:
         except join_tokens.JoinRefused as exc:
             code = "token_expired" if str(exc) == "expired" else "token_invalid"
             raise SignalingError(code, "the join link is not valid (any more)") from None
-        existing = self.rooms.get(grant.room)
-        if existing is not None and grant.participant in existing.removed:
-            raise SignalingError("removed", "the moderator removed you from this meeting")
+        ledger = self.rooms.ledger
+        try:
+            if await ledger.is_removed(grant.room, grant.participant):
+                raise SignalingError("removed", "the moderator removed you from this meeting")
+            if not await ledger.first_use(grant.token_id, grant.expires_at):
+                raise SignalingError("token_used", "this join link was used already")
+        except LedgerUnavailable:
+            raise SignalingError("unavailable", "the node cannot take joins right now") from None
         previous = self.rooms.enter(grant.room).participants.get(grant.participant)
         if previous is not None:  # the same participant on a new device: the old one leaves
             await previous.send({"type": "replaced"})
             await previous.close()
+        # Nothing is awaited from this check until the participant is in the room, so a
+        # removal arriving meanwhile either is seen here or finds them in the room.
+        if ledger.removed_here(grant.room, grant.participant):
+            raise SignalingError("removed", "the moderator removed you from this meeting")
         # Entered (again) only now: closing the old device may have ended an empty room.
         room = self.rooms.enter(grant.room)
         self.grant, self.room = grant, room
@@ -262,8 +274,6 @@ class ParticipantSession:
 
     async def send_away(self) -> None:
         """The moderator removed this participant: tell the browser, then close."""
-        assert self.grant is not None and self.room is not None
-        self.room.removed.add(self.grant.participant)
         await self.send({"type": "removed"})
         await self.close()
 
