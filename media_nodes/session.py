@@ -4,7 +4,8 @@ Protocol (JSON text messages on the websocket; the browser always offers, the no
 
     -> {"type": "join", "token": T, "receive": ["video/VP8", "video/H264", ...]}
                                                 <- {"type": "joined", "participant", "room",
-                                                    "publications": [...], "participants": [...]}
+                                                    "publications": [...], "participants": [...],
+                                                    "iceServers": [...] (with TURN)}
     -> {"type": "publish", "source": S, "sdp": offer}
                                                 <- {"type": "publish-answer", "source", "sdp"}
     -> {"type": "unpublish", "source": S}       <- {"type": "unpublished", "participant", "source"}
@@ -17,6 +18,7 @@ Protocol (JSON text messages on the websocket; the browser always offers, the no
               | "presenter" | "removed" | "replaced", ...}
     <- {"type": "republish", "source": S}   (publish S again: someone new cannot receive its
                                              codec, see codecs.py)
+    <- {"type": "ice-servers", "iceServers": [...]}   (fresh TURN credentials, turn_renewal.py)
     <- {"type": "error", "code": ..., "message": ...}   (the connection stays up, except after
                                                          a refused join)
 
@@ -53,6 +55,7 @@ from media_nodes.publication import Publication
 from media_nodes.publishing import Publisher
 from media_nodes.room import Room, Rooms
 from media_nodes.subscribing import Subscriber
+from media_nodes.turn_renewal import TurnRenewal
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +76,7 @@ class ParticipantSession:
         self.room: Room | None = None
         self.publisher = Publisher()
         self.subscriber = Subscriber()
+        self._turn: TurnRenewal | None = None
         self._closed = False
         self._probe_end: asyncio.TimerHandle | None = None
         self._handlers: dict[str, Handler] = {
@@ -169,7 +173,10 @@ class ParticipantSession:
             )
         else:
             self.rooms.on_presence(room.id, grant.participant, True)
+            self._turn = TurnRenewal(grant.participant, self.send)
         await self.send(self._welcome(grant, room))
+        if self._turn is not None:
+            self._turn.start()
         await room.broadcast(
             {
                 "type": "participant-joined",
@@ -180,7 +187,7 @@ class ParticipantSession:
         await self._ask_for_receivable_codecs(room)
 
     def _welcome(self, grant: join_tokens.JoinGrant, room: Room) -> dict[str, Any]:
-        return {
+        welcome: dict[str, Any] = {
             "type": "joined",
             "room": room.id,
             "participant": grant.participant,
@@ -192,6 +199,10 @@ class ParticipantSession:
                 if s.grant is not None
             ],
         }
+        ice_servers = self._turn.ice_servers() if self._turn is not None else []
+        if ice_servers:  # fresher than the pass the browser got from the app
+            welcome["iceServers"] = ice_servers
+        return welcome
 
     async def _ask_for_receivable_codecs(self, room: Room) -> None:
         """Publishers whose codec this newcomer cannot receive publish again (then in a codec
@@ -274,6 +285,8 @@ class ParticipantSession:
 
     async def send_away(self) -> None:
         """The moderator removed this participant: tell the browser, then close."""
+        if self._turn is not None:  # no fresh TURN credentials from now on
+            await self._turn.stop()
         await self.send({"type": "removed"})
         await self.close()
 
@@ -303,6 +316,8 @@ class ParticipantSession:
         else:
             room = None  # never in the room, or already replaced by a new device
         try:
+            if self._turn is not None:
+                await self._turn.stop()
             await self.subscriber.close()
             await self.publisher.close()
             if room is not None and grant is not None:
