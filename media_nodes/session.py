@@ -111,6 +111,8 @@ class ParticipantSession:
     # --- receiving --------------------------------------------------------------------------
     async def handle_text(self, text: str) -> None:
         """Act on one message; a bad one is answered with an error and changes nothing."""
+        if self._closed:  # sent away or replaced: what was still on its way is dropped
+            return
         try:
             message = Message.parse(text)
             if message.type == "join":
