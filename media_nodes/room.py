@@ -106,6 +106,11 @@ class Rooms:
         """The room if this node serves it."""
         return self._rooms.get(room_id)
 
+    def member(self, room_id: str, participant: str) -> Member | None:
+        """The participant's connection if they are in the room on this node."""
+        room = self._rooms.get(room_id)
+        return room.participants.get(participant) if room is not None else None
+
     def enter(self, room_id: str) -> Room:
         """The room, created on first use."""
         room = self._rooms.setdefault(room_id, Room(room_id))

@@ -153,12 +153,12 @@ class ParticipantSession:
                 raise SignalingError("token_used", "this join link was used already")
         except LedgerUnavailable:
             raise SignalingError("unavailable", "the node cannot take joins right now") from None
-        previous = self.rooms.enter(grant.room).participants.get(grant.participant)
-        if previous is not None:  # the same participant on a new device: the old one leaves
+        # The same participant on another device leaves (looped: two devices may join at once).
+        while previous := self.rooms.member(grant.room, grant.participant):
             await previous.send({"type": "replaced"})
             await previous.close()
-        # Nothing is awaited from this check until the participant is in the room, so a
-        # removal arriving meanwhile either is seen here or finds them in the room.
+        # Nothing is awaited from here until the participant is in the room, so a removal
+        # arriving meanwhile either is seen here or finds them in the room.
         if ledger.removed_here(grant.room, grant.participant):
             raise SignalingError("removed", "the moderator removed you from this meeting")
         # Entered (again) only now: closing the old device may have ended an empty room.

@@ -89,6 +89,7 @@ async def test_a_removal_for_a_room_not_open_on_the_node_is_kept(
     kept = token_for("o3", "customer")
     await remove(http, node, "o3", "customer")
     assert await refused(node, http, kept) == "removed"
+    assert health(node)["rooms"] == 0  # a refused join opens no room
     advisor = Peer(node, http)
     await advisor.join(token_for("o3", "advisor", "moderator"))  # others still come in
     await advisor.close()
