@@ -38,30 +38,6 @@ FORBIDDEN = "/forbidden"
 SESSION_START = "/api/session/start"
 SESSION_END = "/api/session/end"
 
-TENANT_PAGES = (
-    LANDING,
-    LOGIN,
-    SECOND_FACTOR,
-    FORGOT_PASSWORD,
-    RESET_PASSWORD,
-    ACTIVATE,
-    HOME,
-    ADVISOR,
-    CUSTOMER,
-    ACCOUNT,
-    ADMIN_USERS,
-    ADMIN_TEAMS,
-    ADMIN_BRANDING,
-    ADMIN_MAIL,
-    ADMIN_AUDIT,
-    ADMIN_JOBS,
-    PLATFORM_TENANTS,
-    PLATFORM_OUTBOX,
-    MEETING,
-    TEST_CENTER,
-    FORBIDDEN,
-)
-
 
 def meeting(room: str) -> str:
     """The page of one meeting room (``MEETING`` filled in)."""

@@ -75,7 +75,8 @@ def screenshots(page: Page, name: str) -> None:
     for label, size in (("phone", PHONE), ("desktop", DESKTOP)):
         page.set_viewport_size(size)
         page.evaluate("window.scrollTo(0, 0)")  # a sticky header would otherwise sit mid-page
-        page.wait_for_timeout(300)
+        # Two animation frames: the layout for the new width has been painted.
+        page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
         page.screenshot(path=str(ARTIFACTS / f"{name}-{label}.png"), full_page=True)
     page.set_viewport_size(original)
 

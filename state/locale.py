@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.i18n import LANGUAGE_NAMES, LANGUAGES, catalog, translate
+from app.i18n import LANGUAGES, catalog, translate
 
 
 class LocaleState(rx.State):
@@ -16,11 +16,6 @@ class LocaleState(rx.State):
     def m(self) -> dict[str, str]:
         """The messages of the current language; pages read ``LocaleState.m[key]``."""
         return catalog(self.lang or "en")
-
-    @rx.var
-    def language_name(self) -> str:
-        """The current language's own name, e.g. "Deutsch"."""
-        return LANGUAGE_NAMES.get(self.lang, "English")
 
     def _text(self, key: str, **params: object) -> str:
         """Translate a message server-side (for messages with values filled in)."""

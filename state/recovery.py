@@ -76,8 +76,3 @@ class RecoveryState(rx.State):
         users.activate_account(visit.db, visit.tenant, self._token(), password)
         self.notice = visit.text("activate.done")
         self.done = True
-
-    @rx.var
-    def has_error(self) -> bool:
-        """Whether to show the error callout."""
-        return bool(self.error)

@@ -97,8 +97,3 @@ def format_number(value: int | float | Decimal, locale: str) -> str:
 def format_currency(value: int | float | Decimal, currency: str, locale: str) -> str:
     """An amount of money, e.g. ``1.234,50 €`` in German."""
     return numbers.format_currency(value, currency, locale=locale)
-
-
-def message_table() -> dict[str, dict[str, str]]:
-    """All catalogs, keyed by language (the UI ships them to switch language instantly)."""
-    return {lang: catalog(lang) for lang in LANGUAGES}

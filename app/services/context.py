@@ -25,11 +25,6 @@ class TenantContext:
     actor_label: str = "system"
     timezone: str = "UTC"
 
-    @property
-    def is_system(self) -> bool:
-        """True for work done by the platform itself (workers, seeding)."""
-        return self.user_id is None
-
     @classmethod
     def system(cls, tenant_id: int, tenant_slug: str) -> TenantContext:
         """A context for jobs acting on behalf of the platform in one tenant."""

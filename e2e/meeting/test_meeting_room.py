@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from e2e.conftest import PHONE, screenshots, sign_in
 from e2e.meeting.conftest import Stack, meeting_stack, person
+from tests.polling import wait_until
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -36,9 +37,9 @@ def sees_video_of(
     )
     count = f"[...document.querySelectorAll('{selector}')].map(v => v.getVideoPlaybackQuality().totalVideoFrames)"
     before = page.evaluate(count)
-    page.wait_for_timeout(1000)
-    after = page.evaluate(count)
-    assert all(b > a for a, b in zip(before, after, strict=True)), (before, after)
+    page.wait_for_function(  # every picture keeps decoding new frames
+        f"before => ({count}).every((n, i) => n > before[i])", arg=before, timeout=10_000
+    )
 
 
 AUDIO_PACKETS = """async () => {
@@ -67,8 +68,8 @@ RECEIVED_VIDEO_CODECS = """async () => {
 def hears_others(page: Page) -> None:
     """Audio from the other participants keeps arriving."""
     before = page.evaluate(AUDIO_PACKETS)
-    page.wait_for_timeout(1000)
-    assert page.evaluate(AUDIO_PACKETS) > before > 0
+    assert before > 0
+    wait_until(lambda: page.evaluate(AUDIO_PACKETS) > before, timeout=10, every=0.2)
 
 
 def open_room_as_advisor(page: Page, title: str) -> None:

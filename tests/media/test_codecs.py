@@ -3,7 +3,6 @@ otherwise, whatever order an offer lists its codecs in."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -24,7 +23,6 @@ async def http() -> AsyncIterator[aiohttp.ClientSession]:
 
 async def sees_picture(peer: Peer, publisher: str) -> None:
     tracks = await peer.subscribe(publisher)
-    await asyncio.sleep(0.5)
     frame = await next_frame(tracks["video"], timeout=10)
     assert (frame.width, frame.height) == (WIDTH, HEIGHT)
 

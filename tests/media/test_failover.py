@@ -17,6 +17,7 @@ import redis
 from app.services.media_registry import RedisRegistry
 from tests.media.conftest import media_node
 from tests.media.peers import Peer, next_frame, token_for
+from tests.polling import eventually
 from tests.servers import redis_server
 
 pytestmark = pytest.mark.timeout(120)
@@ -111,9 +112,12 @@ async def test_draining_node_finishes_its_room_and_sends_new_rooms_elsewhere(
         advisor, customer = await _call(registry, "meeting-2", http)
         assert advisor.node == a
         proc_a.send_signal(signal.SIGTERM)
-        await asyncio.sleep(1.5)  # a reports itself as draining
+
+        async def new_rooms_go_to_b() -> bool:  # once a reports itself as draining
+            return (await asyncio.to_thread(registry.node_for_room, "meeting-3")).url == b
+
+        await eventually(new_rooms_go_to_b, timeout=10)
         await next_frame(customer.tracks["video"], 2)  # type: ignore[attr-defined]
-        assert (await asyncio.to_thread(registry.node_for_room, "meeting-3")).url == b
         assert (await asyncio.to_thread(registry.node_for_room, "meeting-2")).url == a
 
         await advisor.close()
