@@ -7,12 +7,12 @@ import datetime as dt
 
 import pyotp
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from app.models import TokenPurpose, User, UserStatus
+from app.models import AuditEvent, TokenPurpose, User, UserStatus
 from app.models.base import utcnow
 from app.services import auth, passwords, sessions, tokens, totp, users
-from app.services.errors import InvalidInput
+from app.services.errors import AuthenticationFailed, InvalidInput
 from tests.concurrency import at_once, meet_at
 from tests.factories import PASSWORD, TenantWorld
 
@@ -73,6 +73,19 @@ def test_two_requests_with_one_invitation_link_activate_once(
     assert isinstance(failed[0], InvalidInput) and failed[0].key == "error.link_invalid"
 
 
+def test_first_failures_of_a_new_account_at_once_all_say_wrong_password(
+    db: Session, alpha: TenantWorld
+) -> None:
+    def attempt(session: Session) -> None:
+        auth.login(session, alpha.tenant, "new.person@alpha.example", "wrong", client="192.0.2.1")
+
+    outcomes = at_once(*[attempt] * 4)
+    assert [getattr(o, "key", o) for o in outcomes] == ["error.login_failed"] * 4
+    assert all(isinstance(o, AuthenticationFailed) for o in outcomes)
+    failures = db.exec(select(AuditEvent).where(AuditEvent.action == "auth.login_failed")).all()
+    assert len(failures) == 4
+
+
 def test_a_totp_code_sent_by_two_browsers_at_once_works_once(
     db: Session, alpha: TenantWorld, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -82,8 +95,8 @@ def test_a_totp_code_sent_by_two_browsers_at_once_works_once(
     )
     db.commit()
     code = pyotp.TOTP(enrolment.secret).at(utcnow() + dt.timedelta(seconds=30))
-    first = auth.login(db, alpha.tenant, alpha.advisor.email, PASSWORD)
-    second = auth.login(db, alpha.tenant, alpha.advisor.email, PASSWORD)
+    first = auth.login(db, alpha.tenant, alpha.advisor.email, PASSWORD, client="192.0.2.1")
+    second = auth.login(db, alpha.tenant, alpha.advisor.email, PASSWORD, client="192.0.2.2")
     db.commit()
     meet_at(monkeypatch, sessions, "pending_user", 2)  # both have read the user's last step
     outcomes = at_once(
@@ -103,8 +116,8 @@ def test_a_recovery_code_sent_by_two_browsers_at_once_works_once(
         db, alpha.advisor_ctx, secret=enrolment.secret, code=pyotp.TOTP(enrolment.secret).now()
     )
     db.commit()
-    first = auth.login(db, alpha.tenant, alpha.advisor.email, PASSWORD)
-    second = auth.login(db, alpha.tenant, alpha.advisor.email, PASSWORD)
+    first = auth.login(db, alpha.tenant, alpha.advisor.email, PASSWORD, client="192.0.2.1")
+    second = auth.login(db, alpha.tenant, alpha.advisor.email, PASSWORD, client="192.0.2.2")
     db.commit()
     meet_at(monkeypatch, sessions, "pending_user", 2)
     outcomes = at_once(
