@@ -78,10 +78,12 @@ class Attempt:
 
     @property
     def account(self) -> str:
+        """The account as counted: tenant and normalised email (existing or not)."""
         return f"{self.tenant.id}:{self.email}"
 
     @property
     def address(self) -> str:
+        """The client's address as counted (IPv6 by its /64)."""
         return rate_limits.address_key(self.client)
 
     def limits(self) -> list[tuple[Rule, tuple[str, ...]]]:
