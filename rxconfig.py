@@ -16,6 +16,10 @@ config = rx.Config(
     frontend_port=_settings.port,
     backend_port=_settings.port,
     api_url=_settings.public_url,
+    # Behind a reverse proxy, the client address (rate limits, audit) comes from its
+    # X-Forwarded-For; app/services/rate_limits.client_address applies the same rule to
+    # HTTP routes.
+    trusted_proxy_hops=_settings.trusted_proxy_hops,
     deploy_url=_settings.public_url,
     redis_url=_settings.redis_url,
     telemetry_enabled=False,

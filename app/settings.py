@@ -10,7 +10,8 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from pydantic import Field
+from limits import parse_many
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -50,10 +51,48 @@ class Settings(BaseSettings):
     session_absolute_hours: int = Field(
         default=12, description="Sign out this many hours after login, active or not."
     )
-    login_max_failures: int = Field(
-        default=5, description="Failed logins per account before it is locked for a while."
+    trusted_proxy_hops: int = Field(
+        default=0,
+        ge=0,
+        description="Reverse proxies in front of the app that append the client's address "
+        "to X-Forwarded-For; the client is the address this many entries from the end "
+        "(0: the connection's own peer, the header is ignored).",
     )
-    login_lockout_minutes: int = Field(default=15, description="Lockout after too many failures.")
+    limit_login_account_address: str = Field(
+        default="5/minute;10/15 minutes;20/hour",
+        description="Failed sign-ins per account from one address (limits notation, tiers "
+        "separated by ';'); then that address waits until the oldest failure leaves its window.",
+    )
+    limit_login_account: str = Field(
+        default="20/5 minutes",
+        description="Failed sign-ins per account from all addresses; addresses the account "
+        "signed in from during the last 30 days are exempt, so the owner is not locked out.",
+    )
+    limit_login_address: str = Field(
+        default="20/10 minutes;200/day",
+        description="Failed sign-ins per address across all accounts (password spraying).",
+    )
+    limit_password_reset: str = Field(
+        default="5/15 minutes;30/day",
+        description="Forgot-password requests per address, and (same tiers) per account.",
+    )
+    limit_invitation_mails: str = Field(
+        default="500/hour;2500/day",
+        description="Invitation mails per tenant (admins inviting, resending, importing).",
+    )
+    limit_meeting_invitation_mails: str = Field(
+        default="30/hour;200/day",
+        description="Meeting invitations by mail per host.",
+    )
+    limit_test_runs: str = Field(
+        default="6/10 minutes",
+        description="Test center runs per address (each one gets a media room and TURN "
+        "credentials).",
+    )
+    limit_probe_passes: str = Field(
+        default="60/minute",
+        description="Test center network checks (TURN credentials) across the whole platform.",
+    )
     invitation_valid_hours: int = Field(default=72, description="Lifetime of invitation links.")
     reset_valid_minutes: int = Field(default=30, description="Lifetime of password-reset links.")
     argon2_time_cost: int = Field(default=2, description="argon2id iterations (OWASP: 2).")
@@ -154,6 +193,22 @@ class Settings(BaseSettings):
         "empty: derived from CONSILIO_PUBLIC_URL. 'off' disables the reports.",
     )
     demo_data: bool = Field(default=True, description="Seed the demo tenants on `make dev`.")
+
+    @field_validator(
+        "limit_login_account_address",
+        "limit_login_account",
+        "limit_login_address",
+        "limit_password_reset",
+        "limit_invitation_mails",
+        "limit_meeting_invitation_mails",
+        "limit_test_runs",
+        "limit_probe_passes",
+    )
+    @classmethod
+    def _limits_notation(cls, value: str) -> str:
+        """A rate limit must parse at start, not on the first sign-in it should guard."""
+        parse_many(value)
+        return value
 
     @property
     def media_events_target(self) -> str:

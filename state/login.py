@@ -48,6 +48,7 @@ class LoginState(rx.State):
             visit.tenant,
             self.email,
             str(form.get("password", "")),
+            client=visit.caller.client,
             user_agent=self.router.headers.user_agent,
         )
         if result.needs_second_factor:
@@ -62,7 +63,11 @@ class LoginState(rx.State):
         if not self._pending_token:
             return rx.redirect(visit.caller.tenant._href(routes.LOGIN))
         result = auth.complete_second_factor(
-            visit.db, visit.tenant, self._pending_token, str(form.get("code", ""))
+            visit.db,
+            visit.tenant,
+            self._pending_token,
+            str(form.get("code", "")),
+            client=visit.caller.client,
         )
         self._pending_token = ""
         return self._finish(visit.caller, result)

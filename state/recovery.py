@@ -43,7 +43,9 @@ class RecoveryState(rx.State):
     @visiting
     def forgot(self, visit: Visiting, form: dict[str, Any]) -> None:
         """Mail a reset link; the answer never reveals whether the account exists."""
-        users.request_password_reset(visit.db, visit.tenant, str(form.get("email", ""))[:254])
+        users.request_password_reset(
+            visit.db, visit.tenant, str(form.get("email", ""))[:254], client=visit.caller.client
+        )
         self.notice = visit.text("forgot.sent")
         self.done = True
 

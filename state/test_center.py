@@ -18,6 +18,7 @@ from reflex.event import EventSpec
 from app.i18n import translate
 from app.services import media_pass
 from app.services import test_center as grading
+from app.services.rate_limits import TooManyAttempts
 from app.services.test_center import CheckResult
 from state.guard import Visiting, visiting
 from state.locale import LocaleState
@@ -53,7 +54,7 @@ class TestCenterState(rx.State):
     _results: dict[str, CheckResult] = {}
     _environment: grading.Environment = grading.Environment()
     _errors: list[str] = []
-    _runs: list[float] = []  # when this browser started its runs (epoch seconds)
+    _started: float = 0.0  # when this browser started its last run (epoch seconds)
 
     def _set(self, results: list[CheckResult]) -> None:
         if not self._results:
@@ -69,21 +70,27 @@ class TestCenterState(rx.State):
     def start(self, visit: Visiting) -> EventSpec | None:
         """Run every check (the speaker's needs the person, see play_sound)."""
         now = time.time()  # epoch, not monotonic: the state may move between backend workers
-        if self.running and self._runs and now - self._runs[-1] < STUCK_RUN_SECONDS:
+        if self.running and now - self._started < STUCK_RUN_SECONDS:
             return None
-        self._runs = grading.admit_run(self._runs, now)
+        grading.admit_run(visit.caller.client)
+        self._started = now
+        no_network = ""
+        config: dict[str, Any] | None = None
         try:
-            config: dict[str, Any] | None = media_pass.issue_probe_pass().as_config()
+            config = media_pass.issue_probe_pass().as_config()
         except media_pass.NoVideoServer:
-            config = None
+            no_network = "test.advice.no_node"
+        except TooManyAttempts as busy:  # the platform's quota: the devices are still checked
+            no_network = "test.advice.busy"
+            self.error = visit.text(busy.key, **busy.params)
         speaker = (self._results or _fresh())[grading.SPEAKER]
         self._results = {}
         self._set(
             [CheckResult(c, grading.RUNNING) for c in grading.CHECKS if c != grading.SPEAKER]
             + [speaker]
         )
-        if config is None:
-            self._set(grading.network_failed("test.advice.no_node"))
+        if no_network:
+            self._set(grading.network_failed(no_network))
         self.running = True
         return rx.call_script(
             f"window.consilioTest && window.consilioTest.run({json.dumps(config)})"

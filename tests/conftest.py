@@ -52,6 +52,16 @@ def _no_job_delivery(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, tuple[o
     return sent
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> Iterator[None]:
+    """Each test starts with nothing counted (without Redis the counts live in memory)."""
+    from app.services import rate_limits
+
+    rate_limits.limiter.cache_clear()
+    yield
+    rate_limits.limiter.cache_clear()
+
+
 @pytest.fixture
 def alpha(db: Session):
     """Tenant "alpha" with one user per role."""

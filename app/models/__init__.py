@@ -2,7 +2,7 @@
 
 from app.models.asset import AssetKind, TenantAsset
 from app.models.audit import AuditChainHead, AuditEvent
-from app.models.auth import ActionToken, LoginThrottle, TokenPurpose, UserSession
+from app.models.auth import ActionToken, TokenPurpose, UserSession
 from app.models.job import JobFailure
 from app.models.mail import MailStatus, MailTemplate, OutboundMail
 from app.models.meeting import (
@@ -25,7 +25,6 @@ __all__ = [
     "AuditEvent",
     "ChatMessage",
     "JobFailure",
-    "LoginThrottle",
     "MailStatus",
     "MailTemplate",
     "Meeting",

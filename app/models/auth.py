@@ -1,11 +1,11 @@
-"""Sign-in sessions, login throttling and single-use action tokens."""
+"""Sign-in sessions and single-use action tokens (failed sign-ins are counted in
+app/services/rate_limits.py, not in the database)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
 
-import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from app.models.base import UTCDateTime, created_at_field, optional_time_field
@@ -26,20 +26,6 @@ class UserSession(SQLModel, table=True):
     expires_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)
     revoked_at: dt.datetime | None = optional_time_field()
     user_agent: str = Field(default="", max_length=300)
-
-
-class LoginThrottle(SQLModel, table=True):
-    """Failed sign-ins per (tenant, email), whether or not the account exists."""
-
-    __tablename__ = "login_throttle"
-    __table_args__ = (sa.UniqueConstraint("tenant_id", "email", name="uq_throttle_tenant_email"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    tenant_id: int = Field(foreign_key="tenant.id", index=True)
-    email: str = Field(max_length=254)
-    failures: int = Field(default=0)
-    locked_until: dt.datetime | None = optional_time_field()
-    last_failure_at: dt.datetime | None = optional_time_field()
 
 
 class TokenPurpose(enum.StrEnum):

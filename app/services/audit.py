@@ -13,6 +13,8 @@ import hashlib
 import json
 from typing import Any
 
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from app.models import AuditChainHead, AuditEvent
@@ -38,6 +40,23 @@ def _digest(event: AuditEvent) -> str:
     }
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _locked_head(session: Session, chain_key: int) -> AuditChainHead:
+    """The chain's head row, locked until commit. A chain's first events may come at once
+    (two sign-ins failing in a new tenant): the head is created with an insert that does
+    nothing when another transaction created it, then locked like any other time."""
+    query = select(AuditChainHead).where(AuditChainHead.chain_key == chain_key).with_for_update()
+    head = session.exec(query).first()
+    if head is None:
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        session.execute(
+            insert(AuditChainHead)
+            .values(chain_key=chain_key, last_seq=0, last_hash=GENESIS)
+            .on_conflict_do_nothing(index_elements=["chain_key"])
+        )
+        head = session.exec(query).one()
+    return head
 
 
 def record(
@@ -66,13 +85,7 @@ def record(
     """
     event_tenant = ctx.tenant_id if ctx is not None else tenant_id
     chain_key = event_tenant if event_tenant is not None else PLATFORM_CHAIN
-    head = session.exec(
-        select(AuditChainHead).where(AuditChainHead.chain_key == chain_key).with_for_update()
-    ).first()
-    if head is None:
-        head = AuditChainHead(chain_key=chain_key)
-        session.add(head)
-        session.flush()
+    head = _locked_head(session, chain_key)
     event = AuditEvent(
         chain_key=chain_key,
         seq=head.last_seq + 1,

@@ -1,22 +1,40 @@
-"""Signing in and out: passwords, lockout, the second factor.
+"""Signing in and out: passwords, throttling, the second factor.
 
 Messages never reveal whether an account exists: a wrong email and a wrong password fail
-alike, unknown accounts take the same time (dummy hash), and lockout counts per address.
+alike, unknown accounts take the same time (dummy hash) and are throttled the same way.
+
+Failed attempts (wrong password or code) are counted in app/services/rate_limits.py, never
+as a lock on the account that anyone could set off:
+
+- per account and address: a few failures, then that address waits, longer with each tier
+  (the owner's own address is not slowed down by someone else's failures);
+- per account from all addresses: a higher limit against guessing from many addresses, from
+  which the addresses the account signed in from lately are exempt;
+- per address across accounts: against trying one password on many accounts.
+
+A refused attempt says how long to wait; nothing sleeps. Every attempt that fails or is
+refused is audited (``auth.login_failed`` with the address).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 
 from sqlmodel import Session, select
 
-from app.models import LoginThrottle, Role, Tenant, User, UserStatus
+from app.models import Role, Tenant, User, UserStatus
 from app.models.base import utcnow
-from app.services import audit, passwords, sessions, totp
+from app.services import audit, passwords, rate_limits, sessions, totp
 from app.services.context import TenantContext
 from app.services.errors import AuthenticationFailed, NotSignedIn
-from app.settings import get_settings
+from app.services.rate_limits import (
+    LOGIN_FAILURES_PER_ACCOUNT,
+    LOGIN_FAILURES_PER_ACCOUNT_ADDRESS,
+    LOGIN_FAILURES_PER_ADDRESS,
+    SIGNED_IN_FROM,
+    Rule,
+    TooManyAttempts,
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,54 +68,109 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
-def _throttle(session: Session, tenant_id: int, email: str) -> LoginThrottle:
-    row = session.exec(
-        select(LoginThrottle).where(
-            LoginThrottle.tenant_id == tenant_id, LoginThrottle.email == email
+@dataclasses.dataclass(frozen=True)
+class Attempt:
+    """Who tries to sign in to which account, as the rate limits count it."""
+
+    tenant: Tenant
+    email: str
+    client: str
+
+    @property
+    def account(self) -> str:
+        """The account as counted: tenant and normalised email (existing or not)."""
+        return f"{self.tenant.id}:{self.email}"
+
+    @property
+    def address(self) -> str:
+        """The client's address as counted (IPv6 by its /64)."""
+        return rate_limits.address_key(self.client)
+
+    def limits(self) -> list[tuple[Rule, tuple[str, ...]]]:
+        """The counts this attempt is held to (the account-wide one only from addresses the
+        account has not signed in from lately)."""
+        held = [
+            (LOGIN_FAILURES_PER_ACCOUNT_ADDRESS, (self.account, self.address)),
+            (LOGIN_FAILURES_PER_ADDRESS, (self.address,)),
+        ]
+        if not SIGNED_IN_FROM.recalls(self.account, self.address):
+            held.append((LOGIN_FAILURES_PER_ACCOUNT, (self.account,)))
+        return held
+
+    def audit_failure(self, session: Session, user: User | None, **details: object) -> None:
+        """Audit a failed or refused attempt and commit it now: the caller's unit of work
+        rolls back on the error that follows."""
+        audit.record(
+            session,
+            None,
+            "auth.login_failed",
+            tenant_id=self.tenant.id,
+            target_type="user",
+            target_id=user.id if user else "",
+            details={"email": self.email, "address": self.client, **details},
         )
-    ).first()
-    if row is None:
-        row = LoginThrottle(tenant_id=tenant_id, email=email[:254])
-        session.add(row)
-        session.flush()
-    return row
+        session.commit()
 
+    def admit(self, session: Session) -> None:
+        """Refuse (audited) while any of the counts is used up.
 
-def _minutes_left(until: dt.datetime) -> int:
-    return max(1, int((until - utcnow()).total_seconds() // 60) + 1)
+        Raises:
+            TooManyAttempts: ``error.too_many_attempts_*`` with the longest wait.
+        """
+        wait = max(rule.wait_seconds(*who) for rule, who in self.limits())
+        if wait > 0:
+            self.audit_failure(session, None, throttled=True, wait_seconds=round(wait))
+            raise TooManyAttempts("error.too_many_attempts", wait)
+
+    def failed(self, session: Session, user: User | None, step: str) -> None:
+        """Count and audit a wrong password or code."""
+        for rule, who in self.limits():
+            rule.count(*who)
+        self.audit_failure(session, user, step=step)
+
+    def succeeded(self) -> None:
+        """The account is fully signed in from here: this address starts afresh and is
+        remembered as one the owner uses."""
+        LOGIN_FAILURES_PER_ACCOUNT_ADDRESS.forget(self.account, self.address)
+        SIGNED_IN_FROM.remember(self.account, self.address)
 
 
 def login(
-    session: Session, tenant: Tenant, email: str, password: str, *, user_agent: str = ""
+    session: Session,
+    tenant: Tenant,
+    email: str,
+    password: str,
+    *,
+    client: str = "",
+    user_agent: str = "",
 ) -> LoginResult:
     """Check credentials and open a session.
 
+    Args:
+        client: the browser's address (the real one behind configured proxies); every
+            door must pass it, or all its callers share one count.
+
     Raises:
-        AuthenticationFailed: wrong credentials (``error.login_failed``) or too many failures
-            (``error.login_locked`` with ``minutes``). Failed attempts are counted and audited
-            in their own commit by the caller's unit of work, so the caller must commit even
-            when this raises (see :func:`record_failure`).
+        AuthenticationFailed: wrong credentials (``error.login_failed``).
+        TooManyAttempts: too many failures lately (see the module's description).
+        Failed and refused attempts are counted and audited in their own commit, before
+        the error reaches the caller's unit of work.
     """
     assert tenant.id is not None
-    address = normalize_email(email)
-    throttle = _throttle(session, tenant.id, address)
-    now = utcnow()
-    if throttle.locked_until is not None and throttle.locked_until > now:
-        raise AuthenticationFailed(
-            "error.login_locked", minutes=_minutes_left(throttle.locked_until)
-        )
+    attempt = Attempt(tenant, normalize_email(email)[:254], client)
+    attempt.admit(session)
     user = session.exec(
-        select(User).where(User.tenant_id == tenant.id, User.email == address)
+        select(User).where(User.tenant_id == tenant.id, User.email == attempt.email)
     ).first()
     ok, needs_rehash = passwords.verify_password(user.password_hash if user else None, password)
     if not ok or user is None or user.status != UserStatus.ACTIVE:
-        raise record_failure(session, tenant, throttle, user)
-    throttle.failures = 0
-    throttle.locked_until = None
-    session.add(throttle)
+        attempt.failed(session, user, "password")
+        raise AuthenticationFailed("error.login_failed")
+    if not user.totp_enabled:
+        attempt.succeeded()
     if needs_rehash:
         user.password_hash = passwords.hash_password(password)
-    user.last_login_at = now
+    user.last_login_at = utcnow()
     session.add(user)
     token = sessions.open_session(
         session, user, second_factor_passed=not user.totp_enabled, user_agent=user_agent
@@ -110,61 +183,31 @@ def login(
         "auth.login" if not user.totp_enabled else "auth.password_ok",
         target_type="user",
         target_id=user.id,
+        details={"address": client},
     )
     return LoginResult.of(token, user, needs_second_factor=user.totp_enabled)
 
 
-def record_failure(
-    session: Session, tenant: Tenant, throttle: LoginThrottle, user: User | None
-) -> AuthenticationFailed:
-    """Count a failed attempt, lock after too many, audit it; return the error to raise."""
-    settings = get_settings()
-    now = utcnow()
-    throttle.failures += 1
-    throttle.last_failure_at = now
-    locked = throttle.failures >= settings.login_max_failures
-    if locked:
-        throttle.locked_until = now + dt.timedelta(minutes=settings.login_lockout_minutes)
-        throttle.failures = 0
-    session.add(throttle)
-    audit.record(
-        session,
-        None,
-        "auth.login_failed",
-        tenant_id=tenant.id,
-        target_type="user",
-        target_id=user.id if user else "",
-        details={"email": throttle.email, "locked": locked},
-    )
-    # Commit the count now: the caller's unit of work rolls back on the exception.
-    session.commit()
-    if locked:
-        return AuthenticationFailed("error.login_locked", minutes=settings.login_lockout_minutes)
-    return AuthenticationFailed("error.login_failed")
-
-
-def complete_second_factor(session: Session, tenant: Tenant, token: str, code: str) -> LoginResult:
+def complete_second_factor(
+    session: Session, tenant: Tenant, token: str, code: str, *, client: str = ""
+) -> LoginResult:
     """Finish a login with a TOTP code or a recovery code.
 
     Raises:
         NotSignedIn: the half-open session is unknown or too old.
-        AuthenticationFailed: wrong code (counted towards the lockout like a wrong password).
+        AuthenticationFailed: wrong code (``error.code_invalid``), counted like a wrong
+            password; the password alone never resets the count, so guessing codes stays slow.
+        TooManyAttempts: too many failures lately.
     """
     user = sessions.pending_user(session, token)
     if user.tenant_id != tenant.id:
         raise NotSignedIn()
-    throttle = _throttle(session, tenant.id or 0, user.email)
-    if throttle.locked_until is not None and throttle.locked_until > utcnow():
-        raise AuthenticationFailed(
-            "error.login_locked", minutes=_minutes_left(throttle.locked_until)
-        )
+    attempt = Attempt(tenant, user.email, client)
+    attempt.admit(session)
     if not totp.check_code(session, user, code):
-        failure = record_failure(session, tenant, throttle, user)
-        if failure.key == "error.login_failed":
-            failure = AuthenticationFailed("error.code_invalid")
-        raise failure
-    throttle.failures = 0
-    session.add(throttle)
+        attempt.failed(session, user, "code")
+        raise AuthenticationFailed("error.code_invalid")
+    attempt.succeeded()
     sessions.mark_second_factor_passed(session, token)
     assert user.id is not None
     ctx = TenantContext(tenant.id or 0, tenant.slug, user.id, None, user.email)
@@ -174,7 +217,7 @@ def complete_second_factor(session: Session, tenant: Tenant, token: str, code: s
         "auth.login",
         target_type="user",
         target_id=user.id,
-        details={"second_factor": True},
+        details={"second_factor": True, "address": client},
     )
     return LoginResult.of(token, user, needs_second_factor=False)
 

@@ -12,7 +12,7 @@ import functools
 import secrets
 from typing import Any
 
-from app.services import join_tokens, turn
+from app.services import join_tokens, rate_limits, turn
 from app.services.errors import AccessDenied, DomainError
 from app.services.media_registry import NoMediaNode, Registry, get_registry
 from app.services.meetings import Attendee
@@ -104,14 +104,19 @@ def issue_probe_pass() -> ProbePass:
     node, which echoes the test's video back and ends it after CONSILIO_MEDIA_PROBE_SECONDS;
     join token and TURN credentials that expire after PROBE_PASS_SECONDS.
 
+    All addresses together get at most CONSILIO_LIMIT_PROBE_PASSES, so however many
+    addresses a script uses, the relay it can take stays bounded.
+
     Raises:
         NoVideoServer: no live node takes new rooms.
+        TooManyAttempts: ``test.busy_*``, the platform's quota of network tests is used up.
     """
-    probe = "probe-" + secrets.token_urlsafe(12)
     try:
         node = registry().least_loaded()
     except NoMediaNode:
         raise NoVideoServer() from None
+    rate_limits.PROBE_PASSES.take("platform")
+    probe = "probe-" + secrets.token_urlsafe(12)
     token = join_tokens.issue(
         join_tokens.JoinGrant(room=probe, participant=probe, name="", role="probe"),
         lifetime_seconds=PROBE_PASS_SECONDS,

@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from app.services.errors import InvalidInput
+from app.services import rate_limits
 
 PASS, WARN, FAIL, PENDING, RUNNING = "pass", "warn", "fail", "pending", "running"
 
@@ -31,7 +31,6 @@ CAMERA_SMALL_HEIGHT = 360
 
 BROWSER_FEATURES = ("webrtc", "getUserMedia", "websocket", "audioContext")
 DEVICE_ERRORS = ("denied", "missing", "busy")  # what the browser's getUserMedia error means
-RUNS_PER_WINDOW, RUN_WINDOW_SECONDS = 6, 600  # a run holds a media node and TURN credentials
 MAX_TEXT = 300
 MAX_ERRORS = 20
 
@@ -57,16 +56,17 @@ class CheckResult:
         return "test.status_" + self.status
 
 
-def admit_run(previous: list[float], now: float) -> list[float]:
-    """The runs of one browser in the window, this one included, if it may run again.
+def admit_run(client: str) -> None:
+    """Let the browser at address ``client`` start one more run, or refuse.
+
+    A run holds a media node and TURN credentials, so runs are counted per address (all its
+    browsers and sockets together, on every backend worker), not per browser state, which a
+    script renews at will.
 
     Raises:
-        InvalidInput: ``test.too_many`` after RUNS_PER_WINDOW runs in RUN_WINDOW_SECONDS.
+        TooManyAttempts: ``test.too_many_*`` after CONSILIO_LIMIT_TEST_RUNS.
     """
-    recent = [t for t in previous if now - t < RUN_WINDOW_SECONDS]
-    if len(recent) >= RUNS_PER_WINDOW:
-        raise InvalidInput("test.too_many", minutes=RUN_WINDOW_SECONDS // 60)
-    return [*recent, now]
+    rate_limits.TEST_RUNS.take(rate_limits.address_key(client))
 
 
 # --- reading what an anonymous browser sent ------------------------------------------------

@@ -60,9 +60,27 @@ def peek(session: Session, *, tenant_id: int, raw: str, purpose: TokenPurpose) -
 
 
 def consume(session: Session, *, tenant_id: int, raw: str, purpose: TokenPurpose) -> ActionToken:
-    """Validate and use up a token (see :func:`peek` for the errors)."""
+    """Validate and use up a token, once even when two requests race with it.
+
+    One conditional update marks it used (still unused, not expired): of two concurrent
+    requests, on one backend worker or two, exactly one changes the row; on PostgreSQL the
+    other waits for the first to commit and then finds nothing left to change.
+
+    Raises:
+        InvalidInput: as :func:`peek`, and ``error.link_invalid`` for the request that lost.
+    """
     row = peek(session, tenant_id=tenant_id, raw=raw, purpose=purpose)
-    row.used_at = utcnow()
-    session.add(row)
-    session.flush()
+    now = utcnow()
+    result = session.exec(
+        update(ActionToken)  # type: ignore[call-overload]
+        .where(
+            col(ActionToken.id) == row.id,
+            col(ActionToken.used_at).is_(None),
+            col(ActionToken.expires_at) > now,
+        )
+        .values(used_at=now)
+    )
+    if result.rowcount != 1:
+        raise InvalidInput("error.link_invalid")
+    session.refresh(row)
     return row

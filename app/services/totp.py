@@ -7,7 +7,7 @@ import secrets
 import time
 
 import pyotp
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.models import User
 from app.services import audit, passwords, sessions
@@ -107,11 +107,25 @@ def _matching_counter(totp: pyotp.TOTP, code: str) -> int | None:
     return None
 
 
+def _lock(session: Session, user: User) -> User:
+    """Re-read the user's row and hold it until commit: of two requests with the same code
+    (or recovery code), the second waits for the first and then sees it used."""
+    return session.exec(
+        select(User)
+        .where(User.id == user.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
 def check_code(session: Session, user: User, code: str) -> bool:
     """Accept a TOTP code once (replays of the same or older time step fail) or a recovery code.
 
-    A used recovery code is removed. Changes are added to ``session``; the caller commits.
+    Once, even concurrently: the user's row stays locked until the caller commits (on
+    PostgreSQL; SQLite lets one writer at a time anyway). A used recovery code is removed.
+    Changes are added to ``session``; the caller commits.
     """
+    user = _lock(session, user)
     if not user.totp_enabled or not user.totp_secret_encrypted:
         return False
     code = code.strip()

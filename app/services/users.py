@@ -12,7 +12,7 @@ from app import routes
 from app.i18n import LANGUAGES
 from app.models import Role, Team, Tenant, TokenPurpose, User, UserStatus
 from app.models.base import utcnow
-from app.services import audit, mail, passwords, sessions, tokens
+from app.services import audit, mail, passwords, rate_limits, sessions, tokens
 from app.services.context import TenantContext, get_scoped, scoped
 from app.services.errors import AccessDenied, InvalidInput, NotFound
 from app.services.guard import ADMINS
@@ -69,7 +69,10 @@ def get_user(session: Session, ctx: TenantContext, user_id: int | str) -> User:
 
 
 def _send_invitation(session: Session, tenant: Tenant, user: User) -> None:
+    """Mail an activation link, within the tenant's budget of invitation mails (admins
+    inviting, resending and importing together; a refusal rolls the invitation back)."""
     assert tenant.id is not None and user.id is not None
+    rate_limits.INVITATION_MAILS.take(str(tenant.id))
     raw = tokens.issue(
         session,
         tenant_id=tenant.id,
@@ -102,7 +105,12 @@ def invite_user(
     is_team_lead: bool = False,
     locale: str | None = None,
 ) -> User:
-    """Create an invited account and mail its activation link (admins only)."""
+    """Create an invited account and mail its activation link (admins only).
+
+    Raises:
+        TooManyAttempts: the tenant's invitation mails (CONSILIO_LIMIT_INVITATION_MAILS)
+            are used up for now.
+    """
     _require_admin(ctx)
     tenant = _tenant(session, ctx)
     address = clean_email(email)
@@ -146,7 +154,11 @@ def invite_user(
 
 
 def resend_invitation(session: Session, ctx: TenantContext, user_id: int | str) -> User:
-    """Mail a fresh activation link; earlier links stop working (admins only)."""
+    """Mail a fresh activation link; earlier links stop working (admins only).
+
+    Raises:
+        TooManyAttempts: as :func:`invite_user`.
+    """
     _require_admin(ctx)
     user = get_scoped(session, ctx, User, user_id)
     if user.status != UserStatus.INVITED:
@@ -271,16 +283,25 @@ def invitation_user(session: Session, tenant: Tenant, raw_token: str) -> User:
     return user
 
 
-def request_password_reset(session: Session, tenant: Tenant, email: str) -> None:
+def request_password_reset(
+    session: Session, tenant: Tenant, email: str, *, client: str = ""
+) -> None:
     """Mail a reset link if an active account has this address; silent otherwise.
 
     The answer is the same either way, so the form cannot be used to probe for accounts.
+    Requests are counted per address ``client`` (the browser's) and per account, existing
+    or not, so nobody floods a mailbox or the outbox with links.
+
+    Raises:
+        TooManyAttempts: too many requests from this address or for this account lately.
     """
     assert tenant.id is not None
     try:
         address = clean_email(email)
     except InvalidInput:
         return
+    rate_limits.PASSWORD_RESETS_PER_ADDRESS.take(rate_limits.address_key(client))
+    rate_limits.PASSWORD_RESETS_PER_ACCOUNT.take(f"{tenant.id}:{address}")
     user = session.exec(
         select(User).where(User.tenant_id == tenant.id, User.email == address)
     ).first()

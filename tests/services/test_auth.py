@@ -1,27 +1,57 @@
-"""Signing in: passwords, lockout without account enumeration, sessions, 2FA codes."""
+"""Signing in: passwords, throttling that nobody can turn into a lockout of the owner,
+no account enumeration, sessions, 2FA codes."""
 
 from __future__ import annotations
 
 import datetime as dt
+import time
+from types import SimpleNamespace
 
 import pyotp
 import pytest
+from limits import parse_many
 from sqlmodel import Session, select
 
+from app.i18n import translate
 from app.models import AuditEvent, User, UserSession, UserStatus
 from app.models.base import utcnow
 from app.services import auth, guard, sessions, totp, users
-from app.services.errors import AccessDenied, AuthenticationFailed, NotSignedIn
+from app.services.errors import AccessDenied, AuthenticationFailed, DomainError, NotSignedIn
+from app.services.rate_limits import TooManyAttempts
 from app.settings import get_settings
 from tests.factories import PASSWORD, TenantWorld
 
+ATTACKER, OWNER, ELSEWHERE = "198.51.100.66", "203.0.113.10", "192.0.2.77"
+
 
 def _login(
-    db: Session, world: TenantWorld, email: str, password: str = PASSWORD
+    db: Session, world: TenantWorld, email: str, password: str = PASSWORD, client: str = OWNER
 ) -> auth.LoginResult:
-    result = auth.login(db, world.tenant, email, password)
+    result = auth.login(db, world.tenant, email, password, client=client)
     db.commit()
     return result
+
+
+def _fail(db: Session, world: TenantWorld, email: str, client: str, password: str = "wrong") -> str:
+    """One attempt that must fail; the message key it got."""
+    with pytest.raises(DomainError) as exc:
+        auth.login(db, world.tenant, email, password, client=client)
+    return exc.value.key
+
+
+def _first_tier(setting: str) -> int:
+    """How many events the shortest window of a rate-limit setting allows."""
+    return parse_many(getattr(get_settings(), setting))[0].amount
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The rate limits' clock (in-memory counts), moved on by the test: ``clock[0] += 60``."""
+    now = [time.time()]
+    fake = SimpleNamespace(time=lambda: now[0])
+    monkeypatch.setattr("limits.storage.memory.time", fake)
+    monkeypatch.setattr("app.services.rate_limits.time", fake)
+    return now
 
 
 def test_correct_password_opens_a_session_that_the_guard_accepts(
@@ -44,29 +74,106 @@ def test_wrong_password_and_unknown_account_fail_with_the_same_message(
     assert db.exec(select(UserSession)).all() == []
 
 
-def test_too_many_failures_lock_the_account_even_with_the_right_password(
+def test_failures_make_that_address_wait_and_say_how_long_even_with_the_right_password(
     db: Session, alpha: TenantWorld
 ) -> None:
-    for _ in range(get_settings().login_max_failures - 1):
-        with pytest.raises(AuthenticationFailed, match="login_failed"):
-            auth.login(db, alpha.tenant, "advisor@alpha.example", "wrong")
-    with pytest.raises(AuthenticationFailed) as locked:
-        auth.login(db, alpha.tenant, "advisor@alpha.example", "wrong")
-    assert locked.value.key == "error.login_locked"
-    with pytest.raises(AuthenticationFailed) as still_locked:
-        auth.login(db, alpha.tenant, "advisor@alpha.example", PASSWORD)
-    assert still_locked.value.key == "error.login_locked"
+    burst = _first_tier("limit_login_account_address")
+    keys = [_fail(db, alpha, "advisor@alpha.example", ATTACKER) for _ in range(burst + 1)]
+    assert keys == ["error.login_failed"] * burst + ["error.too_many_attempts_seconds"]
+    with pytest.raises(TooManyAttempts) as refused:
+        auth.login(db, alpha.tenant, "advisor@alpha.example", PASSWORD, client=ATTACKER)
+    assert 0 < refused.value.params["seconds"] <= 60
+    assert translate("en", refused.value.key, **refused.value.params) == (
+        f"Too many attempts. Please try again in {refused.value.params['seconds']} seconds."
+    )
 
 
-def test_unknown_accounts_lock_the_same_way_so_lockout_reveals_nothing(
+def test_unknown_accounts_are_throttled_the_same_way_so_throttling_reveals_nothing(
     db: Session, alpha: TenantWorld
 ) -> None:
-    keys = []
-    for _ in range(get_settings().login_max_failures):
-        with pytest.raises(AuthenticationFailed) as exc:
-            auth.login(db, alpha.tenant, "ghost@alpha.example", "wrong")
-        keys.append(exc.value.key)
-    assert keys[-1] == "error.login_locked"
+    burst = _first_tier("limit_login_account_address")
+    for email in ("advisor@alpha.example", "ghost@alpha.example"):
+        keys = [_fail(db, alpha, email, ATTACKER) for _ in range(burst + 1)]
+        assert keys == ["error.login_failed"] * burst + ["error.too_many_attempts_seconds"]
+
+
+def test_an_attackers_wrong_passwords_from_one_address_do_not_stop_the_owner_from_another(
+    db: Session, alpha: TenantWorld
+) -> None:
+    for _ in range(3 * _first_tier("limit_login_account_address")):
+        _fail(db, alpha, "advisor@alpha.example", ATTACKER)
+    result = auth.login(db, alpha.tenant, "advisor@alpha.example", PASSWORD, client=OWNER)
+    assert result.token
+
+
+def test_the_wait_grows_with_each_tier_of_failures(
+    db: Session, alpha: TenantWorld, clock: list[float]
+) -> None:
+    burst = _first_tier("limit_login_account_address")
+    for _ in range(burst):
+        _fail(db, alpha, "advisor@alpha.example", ATTACKER)
+    with pytest.raises(TooManyAttempts) as first:
+        auth.login(db, alpha.tenant, "advisor@alpha.example", "wrong", client=ATTACKER)
+    clock[0] += first.value.wait_seconds + 1
+    for _ in range(burst):  # the burst is allowed again, but counts towards the next tier
+        assert _fail(db, alpha, "advisor@alpha.example", ATTACKER) == "error.login_failed"
+    with pytest.raises(TooManyAttempts) as second:
+        auth.login(db, alpha.tenant, "advisor@alpha.example", "wrong", client=ATTACKER)
+    assert second.value.key == "error.too_many_attempts_minutes"
+    assert second.value.wait_seconds > 10 * first.value.wait_seconds
+
+
+def test_failures_spread_over_many_accounts_from_one_address_are_throttled(
+    db: Session, alpha: TenantWorld
+) -> None:
+    spray = _first_tier("limit_login_address")
+    for n in range(spray):
+        assert _fail(db, alpha, f"person{n}@alpha.example", ATTACKER) == "error.login_failed"
+    assert _fail(db, alpha, "advisor@alpha.example", ATTACKER).startswith("error.too_many_attempts")
+    assert auth.login(db, alpha.tenant, "advisor@alpha.example", PASSWORD, client=OWNER).token
+
+
+def test_guessing_from_many_addresses_slows_new_addresses_but_not_the_owners_known_one(
+    db: Session, alpha: TenantWorld
+) -> None:
+    _login(db, alpha, "advisor@alpha.example", client=OWNER)  # the owner's usual place
+    for n in range(_first_tier("limit_login_account")):
+        _fail(db, alpha, "advisor@alpha.example", f"198.51.100.{n + 1}")
+    assert _fail(db, alpha, "advisor@alpha.example", ELSEWHERE, PASSWORD).startswith(
+        "error.too_many_attempts"
+    )
+    assert _login(db, alpha, "advisor@alpha.example", client=OWNER).token
+
+
+def test_wrong_codes_stay_counted_when_the_password_is_given_again(
+    db: Session, alpha: TenantWorld
+) -> None:
+    secret = _enable_2fa(db, alpha)
+    for _ in range(_first_tier("limit_login_account_address")):
+        pending = _login(db, alpha, "advisor@alpha.example", client=ATTACKER)
+        with pytest.raises(AuthenticationFailed, match="code_invalid"):
+            auth.complete_second_factor(db, alpha.tenant, pending.token, "000000", client=ATTACKER)
+    assert _fail(db, alpha, "advisor@alpha.example", ATTACKER, PASSWORD).startswith(
+        "error.too_many_attempts"
+    )
+    code = pyotp.TOTP(secret).at(utcnow() + dt.timedelta(seconds=30))
+    with pytest.raises(TooManyAttempts):  # even the right code waits
+        auth.complete_second_factor(db, alpha.tenant, pending.token, code, client=ATTACKER)
+
+
+def test_failed_and_refused_attempts_are_audited_with_the_address(
+    db: Session, alpha: TenantWorld
+) -> None:
+    burst = _first_tier("limit_login_account_address")
+    for _ in range(burst + 1):
+        _fail(db, alpha, "advisor@alpha.example", ATTACKER)
+    events = db.exec(
+        select(AuditEvent).where(AuditEvent.action == "auth.login_failed").order_by(AuditEvent.id)  # type: ignore[arg-type]
+    ).all()
+    assert len(events) == burst + 1
+    assert {e.details["address"] for e in events} == {ATTACKER}
+    assert {e.details["email"] for e in events} == {"advisor@alpha.example"}
+    assert events[-1].details["throttled"] is True and "throttled" not in events[0].details
 
 
 def test_each_login_gets_a_new_session_token(db: Session, alpha: TenantWorld) -> None:

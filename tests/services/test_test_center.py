@@ -1,5 +1,5 @@
 """The test center's verdicts: what a browser measured, graded with advice; the support
-report; and how often one browser may run the test."""
+report (how often an address may run the test: tests/services/test_rate_limits.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import pytest
 
 from app.i18n import translate
 from app.services import test_center as tc
-from app.services.errors import InvalidInput
 
 
 def network(**overrides: Any) -> dict[str, Any]:
@@ -201,15 +200,3 @@ def test_report_carries_browser_device_time_results_advice_and_console_errors() 
     assert "[OK] Bandwidth: 1450 kbit/s" in report
     assert "Console errors: 2" in report and "TypeError: x is undefined" in report
     assert "y" * 301 not in report
-
-
-def test_a_browser_may_run_the_test_a_few_times_per_window() -> None:
-    runs: list[float] = []
-    for second in range(tc.RUNS_PER_WINDOW):
-        runs = tc.admit_run(runs, 1000.0 + second)
-    with pytest.raises(InvalidInput) as refused:
-        tc.admit_run(runs, 1010.0)
-    assert refused.value.key == "test.too_many"
-    assert refused.value.params == {"minutes": 10}
-    later = tc.admit_run(runs, 1000.0 + tc.RUN_WINDOW_SECONDS)  # the first run has expired
-    assert later[0] == 1001.0 and len(later) == tc.RUNS_PER_WINDOW

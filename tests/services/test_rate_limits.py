@@ -1,0 +1,230 @@
+"""Rate limits keyed by who asks, shared by every backend worker: the test center, forgotten
+passwords, invitation mails; the client's address behind trusted proxies."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from sqlmodel import Session, select
+
+from app.i18n import translate
+from app.models import OutboundMail, User
+from app.services import rate_limits, test_center, users
+from app.services.rate_limits import Memory, Rule, TooManyAttempts
+from app.settings import get_settings
+from state import test_center as test_center_page
+from state.locale import LocaleState
+from state.tenant import TenantState
+from tests.factories import TenantWorld
+from tests.servers import redis_server
+
+ADDRESS, OTHER = "198.51.100.66", "203.0.113.10"
+
+Configure = Callable[..., None]
+
+
+@pytest.fixture
+def configure(monkeypatch: pytest.MonkeyPatch) -> Iterator[Configure]:
+    """Set CONSILIO_* settings for this test (counts start afresh)."""
+
+    def apply(**values: str) -> None:
+        for name, value in values.items():
+            monkeypatch.setenv(f"CONSILIO_{name.upper()}", value)
+        get_settings.cache_clear()
+        rate_limits.limiter.cache_clear()
+
+    yield apply
+    monkeypatch.undo()
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def redis_url() -> Iterator[str]:
+    with redis_server() as url:
+        yield url
+
+
+class Browser:
+    """A fresh browser on the test center page: what every new socket gets, whatever its
+    earlier sockets did. Calls the real handler, guard included."""
+
+    base_vars = {"error": None}
+    start = test_center_page.TestCenterState.start.fn
+    _set = test_center_page.TestCenterState._set
+
+    def __init__(self, tenant_id: int, address: str) -> None:
+        self.error = ""
+        self.got_config = False  # a media room and TURN credentials
+        self.running = False
+        self.rows: list[dict[str, str]] = []
+        self.overall = self.report = ""
+        self._started = 0.0
+        self._runs: list[float] = []
+        self._results: dict[str, Any] = {}
+        self.router = SimpleNamespace(
+            headers=SimpleNamespace(cookie=""), session=SimpleNamespace(client_ip=address)
+        )
+        self._parts: dict[type, Any] = {
+            TenantState: SimpleNamespace(_tenant_id_in=lambda _db: tenant_id),
+            LocaleState: SimpleNamespace(lang="en"),
+        }
+
+    async def get_state(self, cls: type) -> Any:
+        return self._parts[cls]
+
+
+async def _run_test(world: TenantWorld, address: str) -> Browser:
+    browser = Browser(world.tenant.id or 0, address)
+    spec = await browser.start()  # type: ignore[misc]
+    browser.got_config = spec is not None and "turnServers" in str(spec.args)
+    return browser
+
+
+async def test_twenty_fresh_browsers_from_one_address_get_only_the_allowed_runs(
+    db: Session, alpha: TenantWorld
+) -> None:
+    allowed = rate_limits.TEST_RUNS.tiers()[0].amount
+    browsers = [await _run_test(alpha, ADDRESS) for _ in range(20)]
+    started = [b for b in browsers if b.got_config]
+    assert len(started) == allowed
+    refused = browsers[allowed:]
+    assert all(not b.running for b in refused)
+    assert refused[0].error.startswith("You have run the test often in a short time.")
+    assert (await _run_test(alpha, OTHER)).got_config
+
+
+async def test_probe_passes_share_a_platform_quota_across_addresses(
+    db: Session, alpha: TenantWorld, configure: Configure
+) -> None:
+    configure(limit_probe_passes="3/minute")
+    browsers = [await _run_test(alpha, f"198.51.100.{n}") for n in range(1, 6)]
+    assert [b.got_config for b in browsers] == [True] * 3 + [False] * 2
+    busy = browsers[-1]
+    assert busy.running  # the devices are still checked
+    assert busy.error.startswith("Many people are testing their connection right now")
+    relay = next(r for r in busy.rows if r["check"] == "relay")
+    assert relay["status"] == "fail" and relay["advice"] == "test.advice.busy"
+
+
+def test_test_runs_are_counted_per_ipv6_network_not_per_address() -> None:
+    allowed = rate_limits.TEST_RUNS.tiers()[0].amount
+    for n in range(allowed):
+        test_center.admit_run(f"2001:db8:1:2::{n + 1}")
+    with pytest.raises(TooManyAttempts) as refused:
+        test_center.admit_run("2001:db8:1:2:ffff::9")
+    assert refused.value.key == "test.too_many_minutes"
+    test_center.admit_run("2001:db8:1:3::1")
+
+
+@pytest.mark.parametrize("storage", ["memory", "redis"])
+def test_a_rule_counts_waits_and_forgets_alike_in_memory_and_in_redis(
+    storage: str, configure: Configure, request: pytest.FixtureRequest
+) -> None:
+    if storage == "redis":
+        configure(redis_url=request.getfixturevalue("redis_url"))
+    rule = Rule("test.rule", "limit_test_runs")
+    for _ in range(rule.tiers()[0].amount):
+        rule.take("someone")
+    with pytest.raises(TooManyAttempts) as refused:
+        rule.take("someone")
+    assert refused.value.key == "error.too_many_attempts_minutes"
+    assert 9 * 60 < refused.value.wait_seconds <= 10 * 60
+    rule.take("someone else")
+    rule.forget("someone")
+    rule.take("someone")
+    seen = Memory("test.seen", days=30)
+    assert not seen.recalls("owner", "address")
+    seen.remember("owner", "address")
+    assert seen.recalls("owner", "address") and not seen.recalls("owner", "elsewhere")
+
+
+def test_counts_are_shared_by_every_backend_worker_through_redis(
+    configure: Configure, redis_url: str
+) -> None:
+    configure(redis_url=redis_url, limit_test_runs="3/10 minutes")
+    for _ in range(3):
+        test_center.admit_run(ADDRESS)
+    rate_limits.limiter.cache_clear()  # another worker: its own limiter and connections
+    with pytest.raises(TooManyAttempts):
+        test_center.admit_run(ADDRESS)
+    test_center.admit_run(OTHER)
+
+
+def test_forgotten_password_requests_are_limited_per_address(
+    db: Session, alpha: TenantWorld
+) -> None:
+    allowed = rate_limits.PASSWORD_RESETS_PER_ADDRESS.tiers()[0].amount
+    for n in range(allowed):
+        users.request_password_reset(db, alpha.tenant, f"p{n}@alpha.example", client=ADDRESS)
+    with pytest.raises(TooManyAttempts):
+        users.request_password_reset(db, alpha.tenant, "advisor@alpha.example", client=ADDRESS)
+    users.request_password_reset(db, alpha.tenant, "advisor@alpha.example", client=OTHER)
+
+
+def test_nobody_floods_one_mailbox_with_reset_links_from_many_addresses(
+    db: Session, alpha: TenantWorld
+) -> None:
+    allowed = rate_limits.PASSWORD_RESETS_PER_ACCOUNT.tiers()[0].amount
+    for email in ("advisor@alpha.example", "nobody@alpha.example"):  # existing or not
+        for n in range(allowed):
+            users.request_password_reset(db, alpha.tenant, email, client=f"192.0.2.{n + 1}")
+        db.commit()
+        with pytest.raises(TooManyAttempts):
+            users.request_password_reset(db, alpha.tenant, email, client="192.0.2.200")
+    sent = db.exec(select(OutboundMail).where(OutboundMail.to_address == "advisor@alpha.example"))
+    assert len(sent.all()) == allowed
+
+
+def test_invitation_mails_of_a_tenant_are_limited_and_a_refusal_creates_nobody(
+    db: Session, alpha: TenantWorld, beta: TenantWorld, configure: Configure
+) -> None:
+    configure(limit_invitation_mails="3/hour")
+    for n in range(2):
+        users.invite_user(
+            db, alpha.admin_ctx, email=f"n{n}@alpha.example", display_name="N", role="advisor"
+        )
+    db.commit()
+    invited = db.exec(select(User).where(User.email == "n0@alpha.example")).one()
+    users.resend_invitation(db, alpha.admin_ctx, invited.id or 0)
+    db.commit()
+    with pytest.raises(TooManyAttempts) as refused:
+        users.invite_user(
+            db, alpha.admin_ctx, email="late@alpha.example", display_name="L", role="advisor"
+        )
+    db.rollback()
+    assert db.exec(select(User).where(User.email == "late@alpha.example")).first() is None
+    message = translate("de", refused.value.key, **refused.value.params)
+    assert re.fullmatch(
+        r"Zu viele Versuche\. Bitte versuchen Sie es in \d+ Minuten erneut\.", message
+    )
+    users.invite_user(  # another tenant has its own budget
+        db, beta.admin_ctx, email="n0@beta.example", display_name="N", role="advisor"
+    )
+
+
+@pytest.mark.parametrize(
+    ("hops", "peer", "forwarded", "client"),
+    [
+        (0, "10.0.0.5", "203.0.113.7", "10.0.0.5"),  # no proxy configured: header ignored
+        (1, "10.0.0.5", "203.0.113.7", "203.0.113.7"),
+        (1, "10.0.0.5", "6.6.6.6, 203.0.113.7", "203.0.113.7"),  # client-written part ignored
+        (2, "10.0.0.5", "6.6.6.6, 203.0.113.7, 10.0.0.4", "203.0.113.7"),
+        (2, "10.0.0.5", "203.0.113.7", "10.0.0.5"),  # shorter than the proxy chain
+    ],
+)
+def test_the_client_address_is_read_as_reflex_reads_it_behind_trusted_proxies(
+    hops: int, peer: str, forwarded: str, client: str, configure: Configure
+) -> None:
+    configure(trusted_proxy_hops=str(hops))
+    assert rate_limits.client_address(peer, forwarded) == client
+
+
+def test_addresses_are_counted_per_ipv4_address_and_per_ipv6_network() -> None:
+    assert rate_limits.address_key(" 192.0.2.1 ") == "192.0.2.1"
+    assert rate_limits.address_key("2001:db8:1:2:3:4:5:6") == "2001:db8:1:2::/64"
+    assert rate_limits.address_key("::ffff:192.0.2.1") == "192.0.2.1"
+    assert rate_limits.address_key("") == rate_limits.address_key("garbage") == "unknown"
