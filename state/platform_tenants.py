@@ -6,7 +6,7 @@ from typing import Any
 
 import reflex as rx
 
-from app.services import tenants
+from app.services import domains, tenants
 from app.services.guard import SUPER_ADMINS
 from state.guard import Acting, acting
 
@@ -24,7 +24,7 @@ class PlatformTenantsState(rx.State):
                 "id": str(t.id),
                 "slug": t.slug,
                 "name": t.name,
-                "domains": " ".join(t.domains),
+                "domains": " ".join(domains.routable_domains(act.db, t.id)),
                 "users": str(count),
                 "active": "1" if t.active else "",
             }
