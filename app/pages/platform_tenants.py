@@ -5,14 +5,75 @@ from __future__ import annotations
 import reflex as rx
 
 from app.pages.layout import on_load, protected, title
+from components.confirm import confirm_button
 from components.feedback import error_callout, notice_callout
 from components.forms import card, field, form_card, submit_button
 from state.locale import t
 from state.platform_tenants import PlatformTenantsState
 
 
+def _pending_domain(row: rx.Var[dict[str, str]]) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.text(row["host"], weight="bold", style={"wordBreak": "break-all"})),
+        rx.table.cell(row["tenant"]),
+        rx.table.cell(row["requested"]),
+        rx.table.cell(
+            rx.hstack(
+                rx.button(
+                    t("tenants.approve"),
+                    size="2",
+                    variant="soft",
+                    on_click=PlatformTenantsState.approve_domain(row["id"]),
+                    class_name="domain-approve",
+                ),
+                confirm_button(
+                    t("tenants.refuse"),
+                    t("tenants.refuse_question"),
+                    subject=row["host"],
+                    confirm_label=t("tenants.refuse"),
+                    cancel_label=t("common.cancel"),
+                    on_confirm=PlatformTenantsState.refuse_domain(row["id"]),
+                    class_name="domain-refuse",
+                ),
+                spacing="2",
+            )
+        ),
+    )
+
+
+def _pending_domains() -> rx.Component:
+    """Domains tenants asked for and have not proven: the operator may vouch for them."""
+    return card(
+        t("tenants.pending_domains"),
+        rx.text(t("tenants.pending_help"), size="2", color_scheme="gray"),
+        rx.cond(
+            PlatformTenantsState.pending.length() > 0,
+            rx.box(
+                rx.table.root(
+                    rx.table.header(
+                        rx.table.row(
+                            rx.table.column_header_cell(t("domains.host")),
+                            rx.table.column_header_cell(t("tenants.tenant")),
+                            rx.table.column_header_cell(t("tenants.requested")),
+                            rx.table.column_header_cell(t("common.actions")),
+                        )
+                    ),
+                    rx.table.body(rx.foreach(PlatformTenantsState.pending, _pending_domain)),
+                    width="100%",
+                    id="pending-domains-table",
+                ),
+                overflow_x="auto",
+                width="100%",
+            ),
+            rx.text(t("tenants.pending_none"), size="2"),
+        ),
+        id="pending-domains",
+    )
+
+
 def platform_tenants() -> rx.Component:
-    """Tenant list and creation form (with the first admin's invitation)."""
+    """Tenant list, creation form (with the first admin's invitation) and the domains waiting
+    for the operator's approval."""
     return protected(
         title("tenants.title"),
         rx.vstack(
@@ -34,6 +95,7 @@ def platform_tenants() -> rx.Component:
                 on_submit=PlatformTenantsState.create,
                 reset_on_submit=True,
             ),
+            _pending_domains(),
             card(
                 t("tenants.title"),
                 rx.box(
