@@ -11,18 +11,19 @@ from state.admin_domains import DomainRow, DomainsState
 from state.locale import t
 
 
-def _record_line(label: rx.Var[str], value: rx.Var[str]) -> rx.Component:
+def _record_line(label: rx.Var[str], value: rx.Var[str] | str, copy: bool = True) -> rx.Component:
+    copy_button = rx.icon_button(
+        rx.icon("copy", size=14),
+        size="1",
+        variant="ghost",
+        aria_label=t("domains.copy"),
+        title=t("domains.copy"),
+        on_click=rx.set_clipboard(value),
+    )
     return rx.flex(
         rx.text(label, size="2", weight="medium", min_width="4em"),
         rx.code(value, size="2", style={"wordBreak": "break-all"}),
-        rx.icon_button(
-            rx.icon("copy", size=14),
-            size="1",
-            variant="ghost",
-            aria_label=t("domains.copy"),
-            title=t("domains.copy"),
-            on_click=rx.set_clipboard(value),
-        ),
+        *([copy_button] if copy else []),
         align="center",
         spacing="2",
         width="100%",
@@ -68,9 +69,9 @@ def _domain_row(row: DomainRow) -> rx.Component:
             row.pending,
             rx.vstack(
                 rx.text(t("domains.record_hint"), size="2", color_scheme="gray"),
+                _record_line(t("domains.record_type"), "TXT", copy=False),
                 _record_line(t("domains.record_name"), row.record_name),
                 _record_line(t("domains.record_value"), row.record_value),
-                rx.text("TXT", size="1", color_scheme="gray"),
                 spacing="1",
                 width="100%",
                 class_name="domain-record",

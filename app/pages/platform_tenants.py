@@ -13,31 +13,48 @@ from state.platform_tenants import PlatformTenantsState
 
 
 def _pending_domain(row: rx.Var[dict[str, str]]) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(rx.text(row["host"], weight="bold", style={"wordBreak": "break-all"})),
-        rx.table.cell(row["tenant"]),
-        rx.table.cell(row["requested"]),
-        rx.table.cell(
-            rx.hstack(
-                rx.button(
-                    t("tenants.approve"),
-                    size="2",
-                    variant="soft",
-                    on_click=PlatformTenantsState.approve_domain(row["id"]),
-                    class_name="domain-approve",
-                ),
-                confirm_button(
-                    t("tenants.refuse"),
-                    t("tenants.refuse_question"),
-                    subject=row["host"],
-                    confirm_label=t("tenants.refuse"),
-                    cancel_label=t("common.cancel"),
-                    on_confirm=PlatformTenantsState.refuse_domain(row["id"]),
-                    class_name="domain-refuse",
-                ),
-                spacing="2",
-            )
+    return rx.flex(
+        rx.vstack(
+            rx.text(row["host"], weight="bold", style={"wordBreak": "break-all"}),
+            rx.text(
+                row["tenant"],
+                " · ",
+                t("tenants.requested"),
+                " ",
+                row["requested"],
+                size="2",
+                color_scheme="gray",
+            ),
+            spacing="1",
         ),
+        rx.spacer(),
+        rx.hstack(
+            rx.button(
+                t("tenants.approve"),
+                size="2",
+                variant="soft",
+                on_click=PlatformTenantsState.approve_domain(row["id"]),
+                class_name="domain-approve",
+            ),
+            confirm_button(
+                t("tenants.refuse"),
+                t("tenants.refuse_question"),
+                subject=row["host"],
+                confirm_label=t("tenants.refuse"),
+                cancel_label=t("common.cancel"),
+                on_confirm=PlatformTenantsState.refuse_domain(row["id"]),
+                class_name="domain-refuse",
+            ),
+            spacing="2",
+        ),
+        align="center",
+        spacing="3",
+        wrap="wrap",
+        width="100%",
+        padding="0.75em",
+        border="1px solid var(--gray-5)",
+        border_radius="8px",
+        class_name="pending-domain",
     )
 
 
@@ -48,21 +65,9 @@ def _pending_domains() -> rx.Component:
         rx.text(t("tenants.pending_help"), size="2", color_scheme="gray"),
         rx.cond(
             PlatformTenantsState.pending.length() > 0,
-            rx.box(
-                rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            rx.table.column_header_cell(t("domains.host")),
-                            rx.table.column_header_cell(t("tenants.tenant")),
-                            rx.table.column_header_cell(t("tenants.requested")),
-                            rx.table.column_header_cell(t("common.actions")),
-                        )
-                    ),
-                    rx.table.body(rx.foreach(PlatformTenantsState.pending, _pending_domain)),
-                    width="100%",
-                    id="pending-domains-table",
-                ),
-                overflow_x="auto",
+            rx.vstack(
+                rx.foreach(PlatformTenantsState.pending, _pending_domain),
+                spacing="2",
                 width="100%",
             ),
             rx.text(t("tenants.pending_none"), size="2"),
