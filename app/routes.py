@@ -61,7 +61,11 @@ def path(prefix: str, page: str, **query: str) -> str:
 
 
 def absolute_url(slug: str, domains: list[str], page: str, **query: str) -> str:
-    """An absolute link for mails: the tenant's first custom domain, else the platform URL."""
+    """An absolute link for mails: the tenant's first custom domain, else the platform URL.
+
+    ``domains`` must be the tenant's proven ones (``services.domains.routable_domains``): a
+    mere claim would send recipients to a host the tenant may not own.
+    """
     if domains:
         return f"https://{domains[0]}" + path("", page, **query)
     base = get_settings().public_url.rstrip("/")

@@ -47,6 +47,21 @@ class Settings(BaseSettings):
         default="demo",
         description="Tenant slug used when neither a custom domain nor /t/{slug} matches.",
     )
+    platform_hosts: str = Field(
+        default="",
+        description="Comma-separated further hosts of the platform (besides the public URL's "
+        "and media node's hosts and localhost): never a tenant's domain, their subdomains only "
+        "given by a super admin. List a parent domain (e.g. consilio.example) to keep all its "
+        "subdomains for the operator.",
+    )
+    dns_nameservers: str = Field(
+        default="",
+        description="Comma-separated nameservers (address or address:port) asked for "
+        "custom-domain TXT proofs; empty: the system resolver.",
+    )
+    dns_timeout_seconds: float = Field(
+        default=3.0, description="How long a custom-domain TXT proof may wait for DNS."
+    )
     session_idle_minutes: int = Field(default=30, description="Sign out after idle minutes.")
     session_absolute_hours: int = Field(
         default=12, description="Sign out this many hours after login, active or not."

@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from app import routes
 from app.services.demo import DEMO_PASSWORD
 from tests.app_server import running_app
+from tests.dns_server import TxtZone, dns_server
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
@@ -32,12 +33,20 @@ DESKTOP = {"width": 1280, "height": 800}
 
 
 @pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
+def dns() -> Iterator[tuple[TxtZone, str]]:
+    """The DNS server (on loopback) the app asks for custom-domain proofs: its zone, address."""
+    with dns_server() as served:
+        yield served
+
+
+@pytest.fixture(scope="session")
+def app_url(dns: tuple[TxtZone, str]) -> Iterator[str]:
     """A running Consilio on a free loopback port with a fresh SQLite database."""
     if not Path(CHROMIUM).exists():
         raise RuntimeError("chromium missing: make test installs it (apt-get install chromium)")
     with running_app(
-        extra_env={"CONSILIO_ARGON2_MEMORY_KIB": "8192"}, seed_modules=("e2e.seed_extra",)
+        extra_env={"CONSILIO_ARGON2_MEMORY_KIB": "8192", "CONSILIO_DNS_NAMESERVERS": dns[1]},
+        seed_modules=("e2e.seed_extra",),
     ) as app:
         yield app.url
 
@@ -78,6 +87,20 @@ def screenshots(page: Page, name: str) -> None:
         # Two animation frames: the layout for the new width has been painted.
         page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
         page.screenshot(path=str(ARTIFACTS / f"{name}-{label}.png"), full_page=True)
+    page.set_viewport_size(original)
+
+
+def section_screenshots(page: Page, selector: str, name: str) -> None:
+    """Save one part of the current page at phone and desktop width."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    original = page.viewport_size or DESKTOP
+    for label, size in (("phone", PHONE), ("desktop", DESKTOP)):
+        page.set_viewport_size(size)
+        page.wait_for_timeout(300)
+        page.locator(selector).screenshot(
+            path=str(ARTIFACTS / f"{name}-{label}.png"),
+            style="header { visibility: hidden; }",  # the sticky header would cover it
+        )
     page.set_viewport_size(original)
 
 

@@ -43,7 +43,6 @@ class BrandingState(rx.State):
             "privacy_url": tenant.privacy_url or "",
             "imprint_url": tenant.imprint_url or "",
             "terms_url": tenant.terms_url or "",
-            "domains": " ".join(tenant.domains),
             "mail_from": tenant.mail_from or "",
         }
         self.languages, self.modules = list(tenant.languages), list(tenant.modules)
@@ -78,7 +77,6 @@ class BrandingState(rx.State):
             "privacy_url",
             "imprint_url",
             "terms_url",
-            "domains",
             "mail_from",
         )
         changes: dict[str, Any] = {k: str(form.get(k, "")) for k in fields if k in form}

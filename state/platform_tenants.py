@@ -1,4 +1,5 @@
-"""Super admins create and suspend tenants and invite each tenant's first admin."""
+"""Super admins create and suspend tenants, invite each tenant's first admin, and approve or
+refuse the custom domains tenants wait on."""
 
 from __future__ import annotations
 
@@ -6,17 +7,18 @@ from typing import Any
 
 import reflex as rx
 
-from app.services import tenants
+from app.services import domains, tenants
 from app.services.guard import SUPER_ADMINS
 from state.guard import Acting, acting
 
 
 class PlatformTenantsState(rx.State):
-    """The tenants list and the create form."""
+    """The tenants list, the create form and the domains waiting for approval."""
 
     error: str = ""
     notice: str = ""
     rows: list[dict[str, str]] = []
+    pending: list[dict[str, str]] = []
 
     def _reload(self, act: Acting) -> None:
         self.rows = [
@@ -24,23 +26,32 @@ class PlatformTenantsState(rx.State):
                 "id": str(t.id),
                 "slug": t.slug,
                 "name": t.name,
-                "domains": " ".join(t.domains),
+                "domains": " ".join(domains.routable_domains(act.db, t.id)),
                 "users": str(count),
                 "active": "1" if t.active else "",
             }
             for t, count in tenants.list_tenants(act.db, act.ctx)
         ]
+        self.pending = [
+            {
+                "id": str(claim.id),
+                "host": claim.host,
+                "tenant": f"{tenant.name} ({tenant.slug})",
+                "requested": act.when(claim.created_at),
+            }
+            for claim, tenant in domains.list_pending(act.db, act.ctx)
+        ]
 
     @rx.event
     @acting(SUPER_ADMINS)
     def load(self, act: Acting) -> None:
-        """on_load: all tenants."""
+        """on_load: all tenants and the domains waiting for approval."""
         self._reload(act)
 
     @rx.event
     @acting(SUPER_ADMINS)
     def create(self, act: Acting, form: dict[str, Any]) -> None:
-        """Create a tenant and invite its first admin."""
+        """Create a tenant (its domains approved at once) and invite its first admin."""
         tenant = tenants.create_tenant(
             act.db,
             act.ctx,
@@ -63,4 +74,21 @@ class PlatformTenantsState(rx.State):
     def set_active(self, act: Acting, tenant_id: str, active: bool) -> None:
         """Suspend or re-enable a tenant."""
         tenants.set_tenant_active(act.db, act.ctx, tenant_id, active)
+        self._reload(act)
+
+    @rx.event
+    @acting(SUPER_ADMINS)
+    def approve_domain(self, act: Acting, domain_id: str) -> None:
+        """Vouch for a pending domain: it serves its tenant's pages at once."""
+        claim = domains.approve_domain(act.db, act.ctx, domain_id)
+        shown = next((row["tenant"] for row in self.pending if row["id"] == domain_id), "")
+        self.notice = act.text("tenants.domain_approved", domain=claim.host, tenant=shown)
+        self._reload(act)
+
+    @rx.event
+    @acting(SUPER_ADMINS)
+    def refuse_domain(self, act: Acting, domain_id: str) -> None:
+        """Delete a pending domain claim (asked for confirmation on the page)."""
+        claim = domains.refuse_domain(act.db, act.ctx, domain_id)
+        self.notice = act.text("tenants.domain_refused", domain=claim.host)
         self._reload(act)

@@ -1,7 +1,7 @@
 """drop login_throttle: failed sign-ins are counted by the rate limits (Redis or memory)
 
 Revision ID: 167cc770959b
-Revises: d6ecf2f380e2
+Revises: a1d2f0c3b4e5
 Create Date: 2026-12-03 10:00:00.000000
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 
 
 revision: str = '167cc770959b'
-down_revision: str | None = 'd6ecf2f380e2'
+down_revision: str | None = 'a1d2f0c3b4e5'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -3,6 +3,7 @@
 from app.models.asset import AssetKind, TenantAsset
 from app.models.audit import AuditChainHead, AuditEvent
 from app.models.auth import ActionToken, TokenPurpose, UserSession
+from app.models.domain import ROUTABLE, DomainStatus, TenantDomain
 from app.models.job import JobFailure
 from app.models.mail import MailStatus, MailTemplate, OutboundMail
 from app.models.meeting import (
@@ -19,11 +20,13 @@ from app.models.user import Role, Team, User, UserStatus
 __all__ = [
     "LANGUAGES",
     "MODULES",
+    "ROUTABLE",
     "ActionToken",
     "AssetKind",
     "AuditChainHead",
     "AuditEvent",
     "ChatMessage",
+    "DomainStatus",
     "JobFailure",
     "MailStatus",
     "MailTemplate",
@@ -37,6 +40,7 @@ __all__ = [
     "Team",
     "Tenant",
     "TenantAsset",
+    "TenantDomain",
     "TokenPurpose",
     "User",
     "UserSession",

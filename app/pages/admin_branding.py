@@ -7,6 +7,7 @@ import reflex as rx
 
 from app.i18n import LANGUAGE_NAMES, LANGUAGES
 from app.models import MODULES, AssetKind
+from app.pages.branding_domains import domains_section
 from app.pages.layout import on_load, protected, title
 from app.services import brand_assets
 from app.services.meeting_settings import FILE_TYPES
@@ -21,6 +22,7 @@ from components.forms import (
 )
 from components.image_upload import ImageUpload, image_upload
 from state.admin_branding import BrandingState
+from state.admin_domains import DomainsState
 from state.admin_meeting_settings import MeetingSettingsState
 from state.locale import t
 
@@ -195,13 +197,6 @@ def admin_branding() -> rx.Component:
             key=v["terms_url"],
         ),
         field(
-            t("branding.domains"),
-            "domains",
-            default_value=v["domains"],
-            key=v["domains"],
-            help_text=t("branding.domains_help"),
-        ),
-        field(
             t("branding.mail_from"), "mail_from", default_value=v["mail_from"], key=v["mail_from"]
         ),
         columns=rx.breakpoints(initial="1", md="3"),
@@ -259,6 +254,7 @@ def admin_branding() -> rx.Component:
                 rx.box(submit_button(t("common.save"), id="branding-save")),
                 on_submit=BrandingState.save,
             ),
+            domains_section(),
             form_card(
                 t("branding.smtp_title"),
                 rx.grid(
@@ -302,4 +298,4 @@ def admin_branding() -> rx.Component:
     )
 
 
-ON_LOAD = on_load("admin", BrandingState.load, MeetingSettingsState.load)
+ON_LOAD = on_load("admin", BrandingState.load, DomainsState.load, MeetingSettingsState.load)

@@ -18,6 +18,7 @@ from app.models.base import utcnow
 from app.services import audit, guard, mail, room_bus
 from app.services.context import TenantContext, get_scoped, scoped
 from app.services.db import after_commit
+from app.services.domains import routable_domains
 from app.services.errors import AccessDenied, InvalidInput, NotFound
 from app.services.guard import HOSTS
 from app.services.secrets import token_hash
@@ -108,9 +109,10 @@ def _new_participant(
     return participant, secret
 
 
-def personal_link(tenant: Tenant, room: str, secret: str) -> str:
+def personal_link(session: Session, tenant: Tenant, room: str, secret: str) -> str:
     """The absolute address of a personal meeting link (for mails and QR codes)."""
-    return routes.absolute_url(tenant.slug, tenant.domains, routes.meeting(room), k=secret)
+    hosts = routable_domains(session, tenant.id)
+    return routes.absolute_url(tenant.slug, hosts, routes.meeting(room), k=secret)
 
 
 # --- advisors -------------------------------------------------------------------------------
@@ -334,7 +336,7 @@ def invite(
     session.add(participant)
     tenant = session.get(Tenant, attendee.tenant_id)
     assert tenant is not None
-    link = personal_link(tenant, meeting.room, secret)
+    link = personal_link(session, tenant, meeting.room, secret)
     if address:
         mail.queue_mail(
             session, tenant, "meeting_invitation", to=address, locale=locale,
@@ -356,12 +358,12 @@ def handover_link(session: Session, attendee: Attendee, current_secret: str = ""
     tenant = session.get(Tenant, attendee.tenant_id)
     assert tenant is not None
     if current_secret:
-        return personal_link(tenant, attendee.room, current_secret)
+        return personal_link(session, tenant, attendee.room, current_secret)
     participant = _own_row(session, attendee)
     secret = secrets.token_urlsafe(24)
     participant.link_hash = token_hash(secret)
     session.add(participant)
-    return personal_link(tenant, attendee.room, secret)
+    return personal_link(session, tenant, attendee.room, secret)
 
 
 def raise_hand(session: Session, attendee: Attendee, raised: bool) -> None:

@@ -11,12 +11,12 @@ from sqlmodel import Session, col, func, select
 from app.models import LANGUAGES, MODULES, Role, Tenant, User
 from app.services import audit
 from app.services.context import TenantContext
+from app.services.domains import assign_domains, tenant_for_host
 from app.services.errors import AccessDenied, InvalidInput, NotFound
 from app.services.secrets import encrypt
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
-DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 RESERVED_SLUGS = {"api", "static", "assets", "admin", "t", "_event", "_upload", "ping"}
 
 
@@ -86,8 +86,9 @@ def resolve_tenant(
 ) -> Tenant:
     """Find the tenant a request is for.
 
-    Order: an explicit ``/t/{slug}`` wins; else the request's host is matched against custom
-    domains; else ``default`` (the dev / single-tenant fallback).
+    Order: an explicit ``/t/{slug}`` wins; else the request's host is matched against the
+    tenants' proven custom domains (``tenant_for_host``: a pending claim or one of the
+    platform's own hosts never matches); else ``default`` (the platform's root tenant).
 
     Raises:
         NotFound: when nothing matches or the tenant is deactivated.
@@ -96,12 +97,7 @@ def resolve_tenant(
     if slug:
         tenant = session.exec(select(Tenant).where(Tenant.slug == slug.lower())).first()
     else:
-        hostname = host.split(":")[0].strip().lower().rstrip(".")
-        if hostname:
-            for candidate in session.exec(select(Tenant).where(col(Tenant.active))).all():
-                if hostname in candidate.domains:
-                    tenant = candidate
-                    break
+        tenant = tenant_for_host(session, host)
         if tenant is None and default:
             tenant = session.exec(select(Tenant).where(Tenant.slug == default)).first()
     if tenant is None or not tenant.active:
@@ -130,31 +126,19 @@ def list_tenants(session: Session, ctx: TenantContext) -> list[tuple[Tenant, int
     return [(t, int(counts.get(t.id or 0, 0))) for t in tenants]
 
 
-def _clean_domains(raw: list[str] | str) -> list[str]:
-    items = raw.replace(",", " ").split() if isinstance(raw, str) else raw
-    domains = []
-    for item in items:
-        domain = item.strip().lower().rstrip(".")
-        if not domain:
-            continue
-        if not DOMAIN_RE.match(domain):
-            raise InvalidInput("error.domain_invalid", domain=domain)
-        domains.append(domain)
-    return sorted(set(domains))
-
-
-def _check_domains_free(session: Session, domains: list[str], own_id: int | None) -> None:
-    for other in session.exec(select(Tenant)).all():
-        if other.id != own_id and set(other.domains) & set(domains):
-            raise InvalidInput(
-                "error.domain_taken", domain=sorted(set(other.domains) & set(domains))[0]
-            )
-
-
 def create_tenant(
-    session: Session, ctx: TenantContext, *, slug: str, name: str, domains: list[str] | str = ""
+    session: Session,
+    ctx: TenantContext,
+    *,
+    slug: str,
+    name: str,
+    domains: list[str] | str = "",
 ) -> Tenant:
-    """Create a tenant (super admins only). Its first admin is invited separately."""
+    """Create a tenant (super admins only). Its first admin is invited separately.
+
+    ``domains`` (hosts separated by spaces or commas) are approved at once: the super admin
+    vouches for them (see ``app.services.domains.assign_domains``).
+    """
     _require_super_admin(ctx)
     slug = slug.strip().lower()
     name = name.strip()
@@ -164,18 +148,17 @@ def create_tenant(
         raise InvalidInput("error.name_required")
     if session.exec(select(Tenant).where(Tenant.slug == slug)).first() is not None:
         raise InvalidInput("error.slug_taken", slug=slug)
-    clean = _clean_domains(domains)
-    _check_domains_free(session, clean, None)
-    tenant = Tenant(slug=slug, name=name, domains=clean)
+    tenant = Tenant(slug=slug, name=name)
     session.add(tenant)
     session.flush()
+    hosts = assign_domains(session, ctx, tenant, domains)
     audit.record(
         session,
         ctx,
         "tenant.created",
         target_type="tenant",
         target_id=tenant.id,
-        details={"slug": slug, "name": name, "domains": clean},
+        details={"slug": slug, "name": name, "domains": hosts},
     )
     return tenant
 
@@ -225,7 +208,8 @@ def update_branding(session: Session, ctx: TenantContext, **changes: Any) -> Ten
 
     Accepted keys: name, logo_url, favicon_url, primary_color, accent_color, languages,
     default_language, modules, password_min_length, privacy_url, imprint_url, terms_url,
-    domains, mail_from. Everything is validated before anything changes.
+    mail_from. Everything is validated before anything changes. (Custom domains have their
+    own proof: ``app/services/domains.py``.)
     """
     require_tenant_admin(ctx)
     tenant = get_tenant(session, ctx)
@@ -260,9 +244,6 @@ def update_branding(session: Session, ctx: TenantContext, **changes: Any) -> Ten
                 raise InvalidInput("error.min_length_range") from None
             if not 8 <= value <= 128:
                 raise InvalidInput("error.min_length_range")
-        elif key == "domains":
-            value = _clean_domains(value)
-            _check_domains_free(session, value, tenant.id)
         elif key == "mail_from":
             value = str(value or "").strip() or None
             if value and ("@" not in value or "\n" in value or "\r" in value):

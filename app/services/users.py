@@ -14,6 +14,7 @@ from app.models import Role, Team, Tenant, TokenPurpose, User, UserStatus
 from app.models.base import utcnow
 from app.services import audit, mail, passwords, rate_limits, sessions, tokens
 from app.services.context import TenantContext, get_scoped, scoped
+from app.services.domains import routable_domains
 from app.services.errors import AccessDenied, InvalidInput, NotFound
 from app.services.guard import ADMINS
 from app.settings import get_settings
@@ -88,7 +89,9 @@ def _send_invitation(session: Session, tenant: Tenant, user: User) -> None:
         locale=user.locale,
         params={
             "name": user.display_name,
-            "link": routes.absolute_url(tenant.slug, tenant.domains, routes.ACTIVATE, token=raw),
+            "link": routes.absolute_url(
+                tenant.slug, routable_domains(session, tenant.id), routes.ACTIVATE, token=raw
+            ),
             "hours": get_settings().invitation_valid_hours,
         },
     )
@@ -332,7 +335,7 @@ def request_password_reset(
         params={
             "name": user.display_name,
             "link": routes.absolute_url(
-                tenant.slug, tenant.domains, routes.RESET_PASSWORD, token=raw
+                tenant.slug, routable_domains(session, tenant.id), routes.RESET_PASSWORD, token=raw
             ),
             "minutes": minutes,
         },
