@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from app import routes
 from app.models import Meeting, MeetingParticipant, MeetingRole, Role, Tenant, User
 from app.models.base import utcnow
-from app.services import audit, mail, room_bus, sessions
+from app.services import audit, mail_outbox, room_bus, sessions
 from app.services.context import TenantContext, scoped
 from app.services.db import after_commit
 from app.services.errors import AccessDenied, InvalidInput, NotFound, NotSignedIn
@@ -334,10 +334,10 @@ def invite(
     assert tenant is not None
     link = personal_link(tenant, meeting.room, secret)
     if address:
-        mail.queue_mail(
+        mail_outbox.queue_mail(
             session, tenant, "meeting_invitation", to=address, locale=locale,
-            params={"name": participant.name, "host": attendee.name, "title": meeting.title,
-                    "link": link},
+            params={"name": participant.name, "host": attendee.name, "title": meeting.title},
+            personal_link=link,
         )  # fmt: skip
     audit_event(session, attendee, "meeting.participant_invited", participant=participant.key,
            mailed=bool(address))  # fmt: skip
