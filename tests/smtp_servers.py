@@ -39,7 +39,7 @@ class Inbox(Message):
         self.logins: list[tuple[bytes, bytes]] = []
         self.delay = delay
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.delay:
             await asyncio.sleep(self.delay)
         result: str = await super().handle_DATA(server, session, envelope)
