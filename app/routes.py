@@ -6,7 +6,7 @@ root (a tenant's custom domain, or the default tenant in development).
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode, urlsplit
 
 from app.settings import get_settings
 
@@ -33,6 +33,10 @@ PLATFORM_OUTBOX = "/platform/outbox"
 MEETING = "/meeting/[room]"
 TEST_CENTER = "/test-center"
 FORBIDDEN = "/forbidden"
+
+# Plain HTTP endpoints where the server sets and clears the HttpOnly session cookie.
+SESSION_START = "/api/session/start"
+SESSION_END = "/api/session/end"
 
 TENANT_PAGES = (
     LANDING,
@@ -86,3 +90,42 @@ def absolute_url(slug: str, domains: list[str], page: str, **query: str) -> str:
         return f"https://{domains[0]}" + path("", page, **query)
     base = get_settings().public_url.rstrip("/")
     return base + path(f"/t/{slug}", page, **query)
+
+
+def safe_next(target: str, prefix: str, fallback: str) -> str:
+    """``target`` if it is a path on this site inside the tenant's pages, else ``fallback``.
+
+    Used for every "come back here afterwards" (``?next=``). Only a relative path is taken:
+    no scheme or host, no ``//`` or backslash (browsers read ``/\\host`` as another site), no
+    control characters (``/<TAB>/host``), no ``..`` segments, not below ``/api`` or ``/_``;
+    the checks apply to the percent-decoded form too.
+
+    Args:
+        target: what the browser asked for.
+        prefix: the tenant's path prefix (``/t/{slug}``, or "" on its own domain).
+        fallback: where to go instead.
+    """
+    if not target or len(target) > 2000:
+        return fallback
+    forms = [target]
+    for _ in range(3):
+        decoded = unquote(forms[-1])
+        if decoded == forms[-1]:
+            break
+        forms.append(decoded)
+    for form in forms:
+        if not form.startswith("/") or form.startswith("//") or "\\" in form:
+            return fallback
+        if any(ord(c) < 32 or ord(c) == 127 for c in form):
+            return fallback
+        parts = urlsplit(form)
+        if parts.scheme or parts.netloc:
+            return fallback
+        segments = parts.path.split("/")
+        if ".." in segments or "." in segments:
+            return fallback
+        if parts.path.startswith(("/api/", "/_")) or parts.path == "/api":
+            return fallback
+        if prefix and parts.path != prefix and not parts.path.startswith(prefix + "/"):
+            return fallback
+    return target

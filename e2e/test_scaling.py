@@ -62,10 +62,10 @@ def backends() -> Iterator[tuple[str, str, str]]:
             yield app.url, b, redis_url
 
 
-def _tab_on(base: str, token: str, cookies: dict[str, object]) -> ReflexClient:
+def _tab_on(base: str, old: ReflexClient) -> ReflexClient:
     """The same browser tab (client token and cookies) reconnecting to ``base``."""
     tab = ReflexClient(base)
-    tab.token, tab.cookies = token, dict(cookies)
+    tab.token, tab.cookies, tab.http_cookies = old.token, dict(old.cookies), dict(old.http_cookies)
     tab.connect()
     return tab
 
@@ -91,7 +91,7 @@ def test_tab_state_follows_the_tab_to_another_backend(backends: tuple[str, str, 
     assert tab.last_delta[LOGIN_STATE]["error_rx_state_"]
 
     assert any(tab.token in key.decode() for key in redis.from_url(redis_url).keys("*"))
-    moved = _tab_on(b, tab.token, tab.cookies)
+    moved = _tab_on(b, tab)
     try:
         delta = moved.load_page("/t/demo/login", PARAMS)
     finally:
@@ -105,7 +105,7 @@ def test_sign_in_on_one_backend_is_valid_on_the_other(backends: tuple[str, str, 
     tab = _login_on(a, DEMO_PASSWORD)
     assert tab.last_redirect == "/t/demo/advisor"
 
-    other = _tab_on(b, tab.token, tab.cookies)
+    other = _tab_on(b, tab)
     try:
         delta = other.load_page("/t/demo/advisor", PARAMS)
     finally:

@@ -3,19 +3,27 @@
 A Reflex page is static HTML; everything a user does is an event sent over the `/_event`
 websocket, answered by state deltas. A page is ready when the root state reports
 ``is_hydrated`` after its on_load handlers ran; a form submit is answered when a redirect
-arrives or the form's state shows an error. Cookie vars (the session token, the language)
-come back in deltas and are sent with the next page load, as the browser does.
+arrives or the form's state shows an error. Cookie vars (the language) come back in deltas
+and are sent with the next page load, as the browser does. The session cookie is HttpOnly:
+after sign-in the app sends the tab to an HTTP address that sets it (a full navigation);
+this client follows it like a browser and reconnects its websocket with the cookie.
 
 The wire format was read off Chromium talking to Consilio (Reflex 0.10).
 """
 
 from __future__ import annotations
 
+import json
+import re
 import threading
 import time
+import urllib.error
+import urllib.request
 import uuid
 from collections.abc import Callable
+from http.cookies import SimpleCookie
 from typing import Any
+from urllib.parse import urlsplit
 
 import socketio
 
@@ -24,9 +32,15 @@ HYDRATE = f"{ROOT_STATE}.hydrate_and_load"
 ON_LOAD = f"{ROOT_STATE}.reflex___state____on_load_internal_state.on_load_internal"
 FIELD = "_rx_state_"
 COOKIE_VARS = {
-    f"{ROOT_STATE}.state___session____session_state": "token",
     f"{ROOT_STATE}.state___locale____locale_state": "lang",
 }
+# What state.session.full_navigation sends: leave the app for a plain HTTP request.
+FULL_NAVIGATION = re.compile(r"window\.location\.replace\((\"[^\"]*\")\)")
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *_args: Any, **_kwargs: Any) -> None:
+        return None
 
 
 def state_name(module: str, cls: str) -> str:
@@ -47,20 +61,29 @@ class ReflexClient:
         self.timeout = timeout
         self.token = str(uuid.uuid4())
         self.cookies: dict[str, Any] = {}
+        self.http_cookies: dict[str, str] = {}
         self.pathname = "/"
-        self._sio = socketio.Client(reconnection=False)
-        self._sio.on("event", self._on_update, namespace="/_event")
+        self._sio = self._new_socket()
         self._lock = threading.Lock()
         self._waiter: Callable[[dict[str, Any]], bool] | None = None
         self._done = threading.Event()
         self.last_redirect = ""
+        self.last_navigation = ""
         self.last_delta: dict[str, Any] = {}
 
     # --- connection -------------------------------------------------------------------
+    def _new_socket(self) -> socketio.Client:
+        sio = socketio.Client(reconnection=False)
+        sio.on("event", self._on_update, namespace="/_event")
+        return sio
+
     def connect(self) -> None:
-        """Open the websocket (what the page's JS does after the HTML loaded)."""
+        """Open the websocket (what the page's JS does after the HTML loaded), sending the
+        tab's HTTP cookies with the handshake as a browser does."""
+        cookie = "; ".join(f"{k}={v}" for k, v in self.http_cookies.items())
         self._sio.connect(
             f"{self.base_url}?token={self.token}",
+            headers={"Cookie": cookie} if cookie else {},
             namespaces=["/_event"],
             socketio_path="_event",
             transports=["websocket"],
@@ -71,6 +94,51 @@ class ReflexClient:
         """Close the websocket (the tab is closed)."""
         if self._sio.connected:
             self._sio.disconnect()
+
+    def follow_navigation(self) -> str:
+        """Follow the full navigation the app asked for (e.g. to collect the session cookie
+        after sign-in): the HTTP request with its redirect, then a fresh websocket.
+
+        Returns:
+            The path the tab ends up on (also in ``last_redirect``).
+        """
+        target = self.last_navigation
+        self.last_navigation = ""
+        for _ in range(5):
+            if not target.startswith("/api/"):
+                break
+            target = self.http_get(target)
+        self.close()
+        self._sio = self._new_socket()
+        self.connect()
+        self.last_redirect = target
+        return target
+
+    def http_get(self, path: str, *, site: str = "same-origin") -> str:
+        """A GET with the tab's cookies (and ``Sec-Fetch-Site``), keeping the cookies the
+        answer sets; returns where it redirects (or ``path``)."""
+        request = urllib.request.Request(self.base_url + path)  # noqa: S310 (app's own URL)
+        cookie = "; ".join(f"{k}={v}" for k, v in self.http_cookies.items())
+        if cookie:
+            request.add_header("Cookie", cookie)
+        request.add_header("Sec-Fetch-Site", site)
+        opener = urllib.request.build_opener(_NoRedirect)
+        try:
+            response = opener.open(request, timeout=self.timeout)
+        except urllib.error.HTTPError as exc:  # 3xx arrive here without a redirect handler
+            response = exc
+        for header in response.headers.get_all("Set-Cookie") or []:
+            jar: SimpleCookie = SimpleCookie()
+            jar.load(header)
+            for name, morsel in jar.items():
+                if morsel["max-age"] == "0" or not morsel.value:
+                    self.http_cookies.pop(name, None)
+                else:
+                    self.http_cookies[name] = morsel.value
+        location = response.headers.get("Location") or path
+        return urlsplit(location).path + (
+            f"?{urlsplit(location).query}" if urlsplit(location).query else ""
+        )
 
     # --- what users do ----------------------------------------------------------------
     def load_page(self, pathname: str, params: dict[str, str]) -> dict[str, Any]:
@@ -88,15 +156,23 @@ class ReflexClient:
     ) -> dict[str, Any]:
         """Submit a form to ``handler``; answered by a redirect or by ``error_state``'s error."""
         payload = {"form": {"__reflex_form_data__": [[k, v] for k, v in form.items()]}}
-        self.last_redirect = ""
+        self.last_redirect = self.last_navigation = ""
 
         def answered(update: dict[str, Any]) -> bool:
-            if any(e.get("name") == "_redirect" for e in update.get("events", [])):
+            if self.last_redirect or self.last_navigation:
                 return True
             error = update.get("delta", {}).get(error_state, {}).get(f"error{FIELD}")
             return bool(error)
 
-        return self._send(handler, payload, params, answered)
+        delta = self._send(handler, payload, params, answered)
+        if self.last_navigation:
+            self.follow_navigation()
+        return delta
+
+    def call(self, handler: str, payload: dict[str, Any], params: dict[str, str]) -> dict[str, Any]:
+        """Call any event handler with any payload, as a scripted browser could; answered by
+        the first update (a refused call is answered by an error in the delta, or nothing)."""
+        return self._send(handler, payload, params, lambda _update: True)
 
     # --- plumbing ---------------------------------------------------------------------
     def _cookie_payload(self) -> dict[str, Any]:
@@ -136,6 +212,10 @@ class ReflexClient:
         for event in update.get("events", []):
             if event.get("name") == "_redirect":
                 self.last_redirect = str(event.get("payload", {}).get("path", ""))
+            if event.get("name") == "_call_script":
+                code = str(event.get("payload", {}).get("javascript_code", ""))
+                if match := FULL_NAVIGATION.search(code):
+                    self.last_navigation = json.loads(match.group(1))
         with self._lock:
             if self._waiter is not None and self._waiter(update):
                 self._waiter = None

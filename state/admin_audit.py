@@ -6,7 +6,7 @@ import reflex as rx
 
 from app.services import audit, jobs
 from app.services.guard import ADMINS
-from state.guard import acting
+from state.guard import Acting, acting
 
 
 class AdminAuditState(rx.State):
@@ -19,33 +19,33 @@ class AdminAuditState(rx.State):
     intact: bool = True
 
     @rx.event
-    async def load(self) -> None:
+    @acting(ADMINS)
+    def load(self, act: Acting) -> None:
         """on_load: newest events first."""
         self.verdict = ""
-        async with acting(self, ADMINS) as act:
-            self.events = [
-                {
-                    "seq": str(e.seq),
-                    "when": act.when(e.created_at),
-                    "who": e.actor_label,
-                    "action": e.action,
-                    "target": f"{e.target_type} {e.target_id}".strip(),
-                    "details": ", ".join(f"{k}={v}" for k, v in sorted(e.details.items()))[:200],
-                }
-                for e in audit.list_events(act.db, act.ctx)
-            ]
+        self.events = [
+            {
+                "seq": str(e.seq),
+                "when": act.when(e.created_at),
+                "who": e.actor_label,
+                "action": e.action,
+                "target": f"{e.target_type} {e.target_id}".strip(),
+                "details": ", ".join(f"{k}={v}" for k, v in sorted(e.details.items()))[:200],
+            }
+            for e in audit.list_events(act.db, act.ctx)
+        ]
 
     @rx.event
-    async def verify(self) -> None:
+    @acting(ADMINS)
+    def verify(self, act: Acting) -> None:
         """Recompute the hash chain of this tenant."""
-        async with acting(self, ADMINS) as act:
-            result = audit.verify_chain(act.db, act.ctx.tenant_id)
-            self.intact = result.ok
-            self.verdict = (
-                act.text("audit.chain_ok", count=result.checked)
-                if result.ok
-                else act.text("audit.chain_broken", seq=result.first_bad_seq, reason=result.reason)
-            )
+        result = audit.verify_chain(act.db, act.ctx.tenant_id)
+        self.intact = result.ok
+        self.verdict = (
+            act.text("audit.chain_ok", count=result.checked)
+            if result.ok
+            else act.text("audit.chain_broken", seq=result.first_bad_seq, reason=result.reason)
+        )
 
 
 class AdminJobsState(rx.State):
@@ -56,15 +56,15 @@ class AdminJobsState(rx.State):
     failures: list[dict[str, str]] = []
 
     @rx.event
-    async def load(self) -> None:
+    @acting(ADMINS)
+    def load(self, act: Acting) -> None:
         """on_load: newest failures first."""
-        async with acting(self, ADMINS) as act:
-            self.failures = [
-                {
-                    "actor": f.actor,
-                    "args": ", ".join(str(a) for a in f.args),
-                    "error": f.error[:300],
-                    "failed_at": act.when(f.failed_at),
-                }
-                for f in jobs.list_failures(act.db, act.ctx)
-            ]
+        self.failures = [
+            {
+                "actor": f.actor,
+                "args": ", ".join(str(a) for a in f.args),
+                "error": f.error[:300],
+                "failed_at": act.when(f.failed_at),
+            }
+            for f in jobs.list_failures(act.db, act.ctx)
+        ]

@@ -58,20 +58,20 @@ class AdminMailState(rx.State):
         self.preview_subject, self.preview_html = rendered.subject, rendered.html
 
     @rx.event
-    async def load(self) -> None:
+    @acting(ADMINS)
+    def load(self, act: Acting) -> None:
         """on_load: outbox and the first template."""
         self.opened_html = ""
-        async with acting(self, ADMINS) as act:
-            self.template_locale = act.locale.lang if act.locale.lang in LANGUAGES else "de"
-            self._reload(act)
-            self._load_template(act)
+        self.template_locale = act.caller.lang if act.caller.lang in LANGUAGES else "de"
+        self._reload(act)
+        self._load_template(act)
 
     @rx.event
-    async def open_mail(self, mail_id: str) -> None:
+    @acting(ADMINS)
+    def open_mail(self, act: Acting, mail_id: str) -> None:
         """Show one mail as the recipient sees it."""
-        async with acting(self, ADMINS) as act:
-            opened = mail.get_mail(act.db, act.ctx, mail_id)
-            self.opened_subject, self.opened_html = opened.subject, opened.body_html
+        opened = mail.get_mail(act.db, act.ctx, mail_id)
+        self.opened_subject, self.opened_html = opened.subject, opened.body_html
 
     @rx.event
     def close_mail(self) -> None:
@@ -79,20 +79,20 @@ class AdminMailState(rx.State):
         self.opened_html = ""
 
     @rx.event
-    async def choose_template(self, key: str) -> None:
+    @acting(ADMINS)
+    def choose_template(self, act: Acting, key: str) -> None:
         """Edit another template."""
         if key in mail.TEMPLATE_KEYS:
             self.template_key = key
-        async with acting(self, ADMINS) as act:
-            self._load_template(act)
+        self._load_template(act)
 
     @rx.event
-    async def choose_locale(self, locale: str) -> None:
+    @acting(ADMINS)
+    def choose_locale(self, act: Acting, locale: str) -> None:
         """Edit the template in another language."""
         if locale in LANGUAGES:
             self.template_locale = locale
-        async with acting(self, ADMINS) as act:
-            self._load_template(act)
+        self._load_template(act)
 
     def _source(self) -> mail.TemplateSource:
         return mail.TemplateSource(
@@ -111,26 +111,26 @@ class AdminMailState(rx.State):
             setattr(self, part, value[:50_001])
 
     @rx.event
-    async def preview(self) -> None:
+    @acting(ADMINS)
+    def preview(self, act: Acting) -> None:
         """Render the edited template with sample values, without saving."""
-        async with acting(self, ADMINS) as act:
-            rendered = mail.preview(act.db, act.ctx, self._source())
-            self.preview_subject, self.preview_html = rendered.subject, rendered.html
+        rendered = mail.preview(act.db, act.ctx, self._source())
+        self.preview_subject, self.preview_html = rendered.subject, rendered.html
 
     @rx.event
-    async def save(self) -> None:
+    @acting(ADMINS)
+    def save(self, act: Acting) -> None:
         """Store the edited template (refused if it does not render)."""
-        async with acting(self, ADMINS) as act:
-            mail.save_template(act.db, act.ctx, self._source())
-            act.db.flush()
-            self._load_template(act)
-            self.notice = act.text("mail.template_saved")
+        mail.save_template(act.db, act.ctx, self._source())
+        act.db.flush()
+        self._load_template(act)
+        self.notice = act.text("mail.template_saved")
 
     @rx.event
-    async def restore_default(self) -> None:
+    @acting(ADMINS)
+    def restore_default(self, act: Acting) -> None:
         """Drop the tenant's version of this template."""
-        async with acting(self, ADMINS) as act:
-            mail.reset_template(act.db, act.ctx, self.template_key, self.template_locale)
-            act.db.flush()
-            self._load_template(act)
-            self.notice = act.text("mail.template_reset")
+        mail.reset_template(act.db, act.ctx, self.template_key, self.template_locale)
+        act.db.flush()
+        self._load_template(act)
+        self.notice = act.text("mail.template_reset")

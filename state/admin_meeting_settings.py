@@ -8,7 +8,7 @@ import reflex as rx
 
 from app.services import meeting_settings
 from app.services.guard import ADMINS
-from state.guard import acting
+from state.guard import Acting, acting
 
 
 class MeetingSettingsState(rx.State):
@@ -32,10 +32,10 @@ class MeetingSettingsState(rx.State):
         self.lobby = current.lobby
 
     @rx.event
-    async def load(self) -> None:
+    @acting(ADMINS)
+    def load(self, act: Acting) -> None:
         """Current settings."""
-        async with acting(self, ADMINS) as act:
-            self._show(meeting_settings.get_meeting_settings(act.db, act.ctx))
+        self._show(meeting_settings.get_meeting_settings(act.db, act.ctx))
 
     @rx.event
     def toggle_type(self, kind: str, on: bool) -> None:
@@ -55,7 +55,8 @@ class MeetingSettingsState(rx.State):
         self.lobby = bool(on)
 
     @rx.event
-    async def save(self, form: dict[str, Any]) -> None:
+    @acting(ADMINS)
+    def save(self, act: Acting, form: dict[str, Any]) -> None:
         """Validate and store; nothing changes when a value is refused."""
         try:
             size = int(str(form.get("file_max_mb", "")).strip())
@@ -69,7 +70,6 @@ class MeetingSettingsState(rx.State):
             feedback_url=str(form.get("feedback_url", "")),
             lobby=self.lobby,
         )
-        async with acting(self, ADMINS) as act:
-            meeting_settings.update_meeting_settings(act.db, act.ctx, wanted)
-            self._show(meeting_settings.get_meeting_settings(act.db, act.ctx))
-            self.notice = act.text("meeting_settings.saved")
+        meeting_settings.update_meeting_settings(act.db, act.ctx, wanted)
+        self._show(meeting_settings.get_meeting_settings(act.db, act.ctx))
+        self.notice = act.text("meeting_settings.saved")

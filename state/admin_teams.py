@@ -34,11 +34,11 @@ class AdminTeamsState(rx.State):
         ]
 
     @rx.event
-    async def load(self) -> None:
+    @acting(ADMINS)
+    def load(self, act: Acting) -> None:
         """on_load: the list and an empty form."""
         self.editing_id, self.form_name, self.form_topics, self.form_locations = "", "", "", ""
-        async with acting(self, ADMINS) as act:
-            self._reload(act)
+        self._reload(act)
 
     @rx.event
     def edit(self, team_id: str) -> None:
@@ -54,25 +54,25 @@ class AdminTeamsState(rx.State):
         self.editing_id, self.form_name, self.form_topics, self.form_locations = "", "", "", ""
 
     @rx.event
-    async def save(self, form: dict[str, Any]) -> None:
+    @acting(ADMINS)
+    def save(self, act: Acting, form: dict[str, Any]) -> None:
         """Create or update the team in the form."""
-        async with acting(self, ADMINS) as act:
-            teams.save_team(
-                act.db,
-                act.ctx,
-                team_id=int(self.editing_id) if self.editing_id else None,
-                name=str(form.get("name", "")),
-                topics=str(form.get("topics", "")),
-                locations=str(form.get("locations", "")),
-            )
-            self.notice = act.text("teams.saved")
-            self.editing_id, self.form_name, self.form_topics, self.form_locations = "", "", "", ""
-            self._reload(act)
+        teams.save_team(
+            act.db,
+            act.ctx,
+            team_id=int(self.editing_id) if self.editing_id.isdigit() else None,
+            name=str(form.get("name", "")),
+            topics=str(form.get("topics", "")),
+            locations=str(form.get("locations", "")),
+        )
+        self.notice = act.text("teams.saved")
+        self.editing_id, self.form_name, self.form_topics, self.form_locations = "", "", "", ""
+        self._reload(act)
 
     @rx.event
-    async def delete(self, team_id: str) -> None:
+    @acting(ADMINS)
+    def delete(self, act: Acting, team_id: str) -> None:
         """Delete a team; members stay without a team."""
-        async with acting(self, ADMINS) as act:
-            teams.delete_team(act.db, act.ctx, int(team_id))
-            self.notice = act.text("teams.deleted")
-            self._reload(act)
+        teams.delete_team(act.db, act.ctx, team_id)
+        self.notice = act.text("teams.deleted")
+        self._reload(act)

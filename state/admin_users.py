@@ -48,94 +48,97 @@ class AdminUsersState(rx.State):
         }
 
     @rx.event
-    async def load(self) -> None:
+    @acting(ADMINS)
+    def load(self, act: Acting) -> None:
         """on_load: the list."""
         self.import_rows = []
-        async with acting(self, ADMINS) as act:
-            self._reload(act)
+        self._reload(act)
 
     @rx.event
-    async def set_search(self, value: str) -> None:
+    @acting(ADMINS)
+    def set_search(self, act: Acting, value: str) -> None:
         """Filter by name or address as the admin types."""
         self.search = value[:100]
-        async with acting(self, ADMINS) as act:
-            self._reload(act)
+        self._reload(act)
 
     @rx.event
-    async def invite(self, form: dict[str, Any]) -> None:
+    @acting(ADMINS)
+    def invite(self, act: Acting, form: dict[str, Any]) -> None:
         """Invite one user by mail."""
         team = str(form.get("team_id", "") or "")
-        async with acting(self, ADMINS) as act:
-            user = users.invite_user(
-                act.db,
-                act.ctx,
-                email=str(form.get("email", "")),
-                display_name=str(form.get("display_name", "")),
-                role=str(form.get("role", "")),
-                team_id=int(team) if team.isdigit() else None,
-                locale=str(form.get("locale", "")) or None,
-            )
-            self.notice = act.text("users.invited", email=user.email)
-            self._reload(act)
+        user = users.invite_user(
+            act.db,
+            act.ctx,
+            email=str(form.get("email", "")),
+            display_name=str(form.get("display_name", "")),
+            role=str(form.get("role", "")),
+            team_id=int(team) if team.isdigit() else None,
+            locale=str(form.get("locale", "")) or None,
+        )
+        self.notice = act.text("users.invited", email=user.email)
+        self._reload(act)
 
     @rx.event
-    async def change_role(self, user_id: str, role: str) -> None:
+    @acting(ADMINS)
+    def change_role(self, act: Acting, user_id: str, role: str) -> None:
         """Give a user another role."""
-        async with acting(self, ADMINS) as act:
-            user = users.change_role(act.db, act.ctx, int(user_id), role)
-            self.notice = act.text(
-                "users.role_changed",
-                email=user.email,
-                role=act.text(f"role.{Role(user.role).value}"),
-            )
-            self._reload(act)
+        user = users.change_role(act.db, act.ctx, user_id, role)
+        self.notice = act.text(
+            "users.role_changed",
+            email=user.email,
+            role=act.text(f"role.{Role(user.role).value}"),
+        )
+        self._reload(act)
 
     @rx.event
-    async def deactivate(self, user_id: str) -> None:
+    @acting(ADMINS)
+    def deactivate(self, act: Acting, user_id: str) -> None:
         """Deactivate a user; their sessions end at once."""
-        async with acting(self, ADMINS) as act:
-            user = users.deactivate_user(act.db, act.ctx, int(user_id))
-            self.notice = act.text("users.deactivated", email=user.email)
-            self._reload(act)
+        user = users.deactivate_user(act.db, act.ctx, user_id)
+        self.notice = act.text("users.deactivated", email=user.email)
+        self._reload(act)
 
     @rx.event
-    async def reactivate(self, user_id: str) -> None:
+    @acting(ADMINS)
+    def reactivate(self, act: Acting, user_id: str) -> None:
         """Let a deactivated user back in."""
-        async with acting(self, ADMINS) as act:
-            user = users.reactivate_user(act.db, act.ctx, int(user_id))
-            self.notice = act.text("users.reactivated", email=user.email)
-            self._reload(act)
+        user = users.reactivate_user(act.db, act.ctx, user_id)
+        self.notice = act.text("users.reactivated", email=user.email)
+        self._reload(act)
 
     @rx.event
-    async def resend(self, user_id: str) -> None:
+    @acting(ADMINS)
+    def resend(self, act: Acting, user_id: str) -> None:
         """Mail a fresh invitation."""
-        async with acting(self, ADMINS) as act:
-            user = users.resend_invitation(act.db, act.ctx, int(user_id))
-            self.notice = act.text("users.resent", email=user.email)
+        user = users.resend_invitation(act.db, act.ctx, user_id)
+        self.notice = act.text("users.resent", email=user.email)
 
     @rx.event
     async def import_csv(self, files: list[rx.UploadFile]) -> None:
         """Check and import an advisors CSV; the size limit is enforced here, not in the browser."""
         self.import_rows = []
-        async with acting(self, ADMINS) as act:
-            if not files:
-                self.error = act.text("error.upload_missing")
-                return
-            content = await files[0].read(MAX_CSV_BYTES + 1)
-            report = advisor_import.import_advisors(act.db, act.ctx, content)
-            self.import_rows = [
-                {
-                    "line": str(r.line),
-                    "email": r.email,
-                    "outcome": r.outcome,
-                    "message": act.text(r.message_key, **r.params),
-                }
-                for r in report.rows
-            ]
-            if report.imported:
-                skipped = sum(1 for r in report.rows if r.outcome == "skipped")
-                self.notice = act.text("users.import_done", created=report.created, skipped=skipped)
-                self._reload(act)
-            else:
-                act.db.rollback()
-                self.error = act.text("users.import_failed")
+        content = await files[0].read(MAX_CSV_BYTES + 1) if files else None
+        await self._import(content)
+
+    @acting(ADMINS)
+    def _import(self, act: Acting, content: bytes | None) -> None:
+        if content is None:
+            self.error = act.text("error.upload_missing")
+            return
+        report = advisor_import.import_advisors(act.db, act.ctx, content)
+        self.import_rows = [
+            {
+                "line": str(r.line),
+                "email": r.email,
+                "outcome": r.outcome,
+                "message": act.text(r.message_key, **r.params),
+            }
+            for r in report.rows
+        ]
+        if report.imported:
+            skipped = sum(1 for r in report.rows if r.outcome == "skipped")
+            self.notice = act.text("users.import_done", created=report.created, skipped=skipped)
+            self._reload(act)
+        else:
+            act.db.rollback()
+            self.error = act.text("users.import_failed")

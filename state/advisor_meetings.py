@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from app import routes
 from app.services import meetings
-from state.guard import acting
-from state.tenant import TenantState
-
-HOSTS = frozenset(meetings.HOSTS)
+from app.services.guard import HOSTS
+from state.guard import Acting, acting
 
 
 class AdvisorMeetingsState(rx.State):
@@ -21,19 +20,18 @@ class AdvisorMeetingsState(rx.State):
     notice: str = ""
 
     @rx.event
-    async def load(self) -> None:
+    @acting(HOSTS)
+    def load(self, act: Acting) -> None:
         """The advisor's open rooms."""
-        tenant = await self.get_state(TenantState)
-        async with acting(self, HOSTS) as act:
-            self.rooms = [
-                {
-                    "room": m.room,
-                    "title": m.title,
-                    "started": act.when(m.created_at),
-                    "href": tenant.href(routes.meeting(m.room)),
-                }
-                for m in meetings.list_open_meetings(act.db, act.ctx)
-            ]
+        self.rooms = [
+            {
+                "room": m.room,
+                "title": m.title,
+                "started": act.when(m.created_at),
+                "href": act.caller.tenant._href(routes.meeting(m.room)),
+            }
+            for m in meetings.list_open_meetings(act.db, act.ctx)
+        ]
 
     @rx.event
     def set_title(self, value: str) -> None:
@@ -41,13 +39,9 @@ class AdvisorMeetingsState(rx.State):
         self.title = value[:201]
 
     @rx.event
-    async def start(self, _form: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    @acting(HOSTS)
+    def start(self, act: Acting, _form: dict[str, str] | None = None) -> EventSpec:
         """Open a room and go into it."""
-        tenant = await self.get_state(TenantState)
-        room = ""
-        async with acting(self, HOSTS) as act:
-            room = meetings.start_meeting(act.db, act.ctx, self.title).room
-        if not room:
-            return None
+        room = meetings.start_meeting(act.db, act.ctx, self.title).room
         self.title = ""
-        return rx.redirect(tenant.href(routes.meeting(room)))
+        return rx.redirect(act.caller.tenant._href(routes.meeting(room)))

@@ -1,124 +1,112 @@
-"""The one way a state handler acts: through the service guard, with errors shown to the user."""
+"""The one way a state handler works on data: authorised first, then off the event loop.
+
+A handler that reads or changes data is written as a plain function that receives what the
+guard granted, and is decorated with who may call it::
+
+    @rx.event
+    @acting(ADMINS)
+    def deactivate(self, act: Acting, user_id: str) -> None:
+        user = users.deactivate_user(act.db, act.ctx, int(user_id))
+        self.notice = act.text("users.deactivated", email=user.email)
+
+The decorator makes the handler ``async``: it reads the browser's session, page tenant,
+language and address on the event loop, then runs the check and the body in a worker
+thread inside one unit of work, so a slow query, a password hash or a big render never
+stalls the other users of this backend. When the check refuses, the body never runs and
+the refusal's message (in the caller's language) goes to ``self.error``. A DomainError in
+the body is shown the same way and rolls everything back; anything else is logged and
+shown as a generic error. The body may return events (``rx.redirect`` ...).
+
+While a handler runs, Reflex holds this browser's state lock, so the body may set state
+vars from the worker thread; it must not await (fetch other states before, in an async
+handler that calls a decorated private method).
+"""
 
 from __future__ import annotations
 
-import contextlib
+import asyncio
 import dataclasses
 import datetime as dt
+import functools
+import inspect
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import reflex as rx
 from sqlmodel import Session
 
-from app.i18n import format_datetime
+from app.i18n import format_datetime, translate
 from app.models import Role, Tenant
-from app.services import guard
+from app.services import guard, sessions
 from app.services.context import TenantContext
 from app.services.db import unit_of_work
 from app.services.errors import DomainError, NotFound
 from state.locale import LocaleState
-from state.session import SessionState
 from state.tenant import TenantState
 
 logger = logging.getLogger(__name__)
-EnteredT = TypeVar("EnteredT")
+
+P = ParamSpec("P")
+R = TypeVar("R")
+G = TypeVar("G")
+StateT = TypeVar("StateT", bound=rx.State)
 
 
-class SkipBody(Exception):
-    """Raised by :class:`Refused`: the refused handler's body stops at its first step."""
+@dataclasses.dataclass
+class Caller:
+    """What the browser brings to every handler, read on the event loop before any check.
 
-
-class Refused:
-    """What a refused ``async with acting(...) as act`` yields instead of an action.
-
-    A ``with`` block cannot be skipped, so the body starts and stops at its first use of
-    ``act`` (every body begins with one); the guard then swallows :class:`SkipBody`. The
-    refusal's message is already in ``state.error`` and nothing was changed.
+    ``token`` is the session cookie from the event socket's handshake (the cookie is
+    HttpOnly, so no page script can read or forge it), ``client`` the browser's address
+    (the real one behind a configured trusted proxy).
     """
 
-    def __getattr__(self, name: str) -> Any:
-        raise SkipBody(name)
+    token: str
+    tenant: TenantState
+    locale: LocaleState
+    client: str
+
+    @property
+    def lang(self) -> str:
+        """The caller's language."""
+        return self.locale.lang or "en"
+
+    def text(self, key: str, **params: object) -> str:
+        """A message in the caller's language."""
+        return translate(self.lang, key, **params)
 
 
-REFUSED: Any = Refused()
+async def caller_of(state: rx.State) -> Caller:
+    """Read who calls, from the browser's connection and the page's tenant and language."""
+    return Caller(
+        token=sessions.token_from_cookie_header(state.router.headers.cookie),
+        tenant=await state.get_state(TenantState),
+        locale=await state.get_state(LocaleState),
+        client=state.router.session.client_ip,
+    )
 
 
 @dataclasses.dataclass
 class Acting:
-    """An authorised unit of work: the DB session, the caller's context and their language."""
+    """An authorised unit of work of a signed-in user: DB session, context, caller."""
 
     db: Session
     ctx: TenantContext
-    locale: LocaleState
-    token: str
+    caller: Caller
+
+    @property
+    def token(self) -> str:
+        """The caller's session token (to keep this session when ending the others)."""
+        return self.caller.token
 
     def text(self, key: str, **params: object) -> str:
         """A message in the caller's language."""
-        return self.locale.text(key, **params)
+        return self.caller.text(key, **params)
 
     def when(self, value: dt.datetime) -> str:
         """A moment in the caller's language and time zone (short form, for lists)."""
-        return format_datetime(value, self.locale.lang or "en", self.ctx.timezone, "short")
-
-
-@contextlib.asynccontextmanager
-async def guarded(
-    state: rx.State, locale: LocaleState, enter: Callable[[Session], Awaitable[EnteredT]]
-) -> AsyncIterator[EnteredT]:
-    """The one way a handler works on data: a unit of work that ``enter`` authorises.
-
-    ``enter`` checks who calls and builds what the body gets. When it refuses (a
-    DomainError), the message in the caller's language goes to ``state.error`` and the body
-    stops at its first step (see :class:`Refused`). A DomainError in the body is shown the
-    same way and rolls back; anything else is logged and shown generically.
-    """
-    state.error = ""  # type: ignore[attr-defined]
-
-    def show(exc: DomainError) -> None:
-        state.error = locale.text(exc.key, **exc.params)  # type: ignore[attr-defined]
-
-    try:
-        with unit_of_work() as db:
-            try:
-                entered = await enter(db)
-            except DomainError as exc:
-                show(exc)
-                yield REFUSED
-                return
-            yield entered
-    except SkipBody:
-        pass
-    except DomainError as exc:
-        show(exc)
-    except Exception:
-        logger.exception("handler %s failed", type(state).__name__)
-        state.error = locale.text("error.generic")  # type: ignore[attr-defined]
-
-
-@contextlib.asynccontextmanager
-async def acting(state: rx.State, roles: frozenset[Role]) -> AsyncIterator[Acting]:
-    """Authorise the browser's session for ``roles`` in the page's tenant and open a
-    unit of work (see :func:`guarded` for what a refusal or an error does).
-
-    Usage inside an event handler::
-
-        async with acting(self, ADMINS) as act:
-            users.invite_user(act.db, act.ctx, ...)
-            self.notice = act.text("users.invited", email=...)
-    """
-    session_state = await state.get_state(SessionState)
-    tenant = await state.get_state(TenantState)
-    locale = await state.get_state(LocaleState)
-    state.notice = ""  # type: ignore[attr-defined]
-
-    async def enter(db: Session) -> Acting:
-        ctx = guard.authorize(db, session_state.token, tenant_id=tenant.tenant_id, roles=roles)
-        return Acting(db=db, ctx=ctx, locale=locale, token=session_state.token)
-
-    async with guarded(state, locale, enter) as act:
-        yield act
+        return format_datetime(value, self.caller.lang, self.ctx.timezone, "short")
 
 
 @dataclasses.dataclass
@@ -127,24 +115,126 @@ class Visiting:
 
     db: Session
     tenant: Tenant
-    locale: LocaleState
+    caller: Caller
 
     def text(self, key: str, **params: object) -> str:
         """A message in the visitor's language."""
-        return self.locale.text(key, **params)
+        return self.caller.text(key, **params)
 
 
-@contextlib.asynccontextmanager
-async def visiting(state: rx.State) -> AsyncIterator[Visiting]:
-    """Like :func:`acting` for pages that need no sign-in; errors go to ``state.error``."""
-    tenant_state = await state.get_state(TenantState)
-    locale = await state.get_state(LocaleState)
+def _show(state: rx.State, text: str) -> None:
+    if hasattr(state, "error"):
+        state.error = text  # type: ignore[attr-defined]
 
-    async def enter(db: Session) -> Visiting:
-        tenant = db.get(Tenant, tenant_state.tenant_id)
-        if tenant is None or not tenant.active:
-            raise NotFound("error.tenant_not_found")
-        return Visiting(db=db, tenant=tenant, locale=locale)
 
-    async with guarded(state, locale, enter) as visit:
-        yield visit
+def _run(
+    state: rx.State,
+    enter: Callable[[Session, Caller, Any], G],
+    caller: Caller,
+    gathered: Any,
+    body: Callable[..., R],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> R | None:
+    """Check, then run the body, in one unit of work (in a worker thread)."""
+    try:
+        with unit_of_work() as db:
+            try:
+                granted = enter(db, caller, gathered)
+            except DomainError as exc:  # refused: the body does not run; the check's
+                _show(state, caller.text(exc.key, **exc.params))  # own writes commit
+                return None
+            return body(state, granted, *args, **kwargs)
+    except DomainError as exc:
+        _show(state, caller.text(exc.key, **exc.params))
+    except Exception:
+        logger.exception("handler %s failed", type(state).__name__)
+        _show(state, caller.text("error.generic"))
+    return None
+
+
+def guarded(
+    enter: Callable[[Session, Caller, Any], G],
+    gather: Callable[[rx.State], Awaitable[Any]] | None = None,
+) -> Callable[
+    [Callable[Concatenate[StateT, G, P], R]], Callable[Concatenate[StateT, P], Awaitable[R | None]]
+]:
+    """Make a decorator that lets a handler body run only with what ``enter`` grants.
+
+    ``enter(db, caller, gathered)`` checks who calls and builds what the body gets as its
+    second argument, or raises a DomainError to refuse; ``gathered`` is what the optional
+    ``gather(state)`` read on the event loop first (e.g. another state). :func:`acting`,
+    :data:`visiting` and ``state.meeting_access.attending`` are the guards built on this.
+    """
+
+    def decorate(
+        body: Callable[Concatenate[StateT, G, P], R],
+    ) -> Callable[Concatenate[StateT, P], Awaitable[R | None]]:
+        signature = inspect.signature(body)
+        params = list(signature.parameters.values())
+        granted_name = params[1].name
+
+        @functools.wraps(body)
+        async def handler(self: StateT, *args: P.args, **kwargs: P.kwargs) -> R | None:
+            for name in ("error", "notice"):
+                if name in self.base_vars:
+                    setattr(self, name, "")
+            caller = await caller_of(self)
+            gathered = await gather(self) if gather is not None else None
+            return await asyncio.to_thread(_run, self, enter, caller, gathered, body, args, kwargs)
+
+        # Reflex reads a handler's parameters (names, annotations) to convert what the
+        # browser sends: it must not see the granted argument.
+        handler.__signature__ = signature.replace(  # type: ignore[attr-defined]
+            parameters=[params[0], *params[2:]]
+        )
+        handler.__annotations__ = {
+            k: v for k, v in body.__annotations__.items() if k != granted_name
+        }
+        return handler
+
+    return decorate
+
+
+def _tenant_id(db: Session, caller: Caller) -> int:
+    return caller.tenant._tenant_id_in(db)
+
+
+def acting(
+    roles: frozenset[Role],
+) -> Callable[
+    [Callable[Concatenate[StateT, Acting, P], R]],
+    Callable[Concatenate[StateT, P], Awaitable[R | None]],
+]:
+    """Guard a handler for signed-in users with one of ``roles`` in the page's tenant."""
+
+    def enter(db: Session, caller: Caller, _gathered: Any) -> Acting:
+        ctx = guard.authorize(db, caller.token, tenant_id=_tenant_id(db, caller), roles=roles)
+        return Acting(db=db, ctx=ctx, caller=caller)
+
+    return guarded(enter)
+
+
+def _visit(db: Session, caller: Caller, _gathered: Any) -> Visiting:
+    tenant = db.get(Tenant, _tenant_id(db, caller))
+    if tenant is None or not tenant.active:
+        raise NotFound("error.tenant_not_found")
+    return Visiting(db=db, tenant=tenant, caller=caller)
+
+
+# Guard of handlers that need no sign-in (login, password reset, the test center): the
+# page's tenant must exist and be active.
+visiting = guarded(_visit)
+
+
+async def off_loop(state: rx.State, work: Callable[[Session, Caller], R]) -> R | None:
+    """Run ``work(db, caller)`` in a unit of work off the event loop, for code that is not a
+    guarded handler (page guards, the room listener); errors are shown like a handler's."""
+
+    def body(_state: rx.State, granted: tuple[Session, Caller]) -> R:
+        return work(*granted)
+
+    caller = await caller_of(state)
+    return await asyncio.to_thread(
+        _run, state, lambda db, c, _g: (db, c), caller, None, body, (), {}
+    )

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import reflex as rx
+from sqlmodel import Session
 
 from app.i18n import LANGUAGE_NAMES, LANGUAGES, catalog, translate
+from app.services import guard, users
 
 
 class LocaleState(rx.State):
@@ -22,11 +24,11 @@ class LocaleState(rx.State):
         """The current language's own name, e.g. "Deutsch"."""
         return LANGUAGE_NAMES.get(self.lang, "English")
 
-    def text(self, key: str, **params: object) -> str:
+    def _text(self, key: str, **params: object) -> str:
         """Translate a message server-side (for messages with values filled in)."""
         return translate(self.lang or "en", key, **params)
 
-    def use(self, lang: str, enabled: list[str] | tuple[str, ...]) -> None:
+    def _use(self, lang: str, enabled: list[str] | tuple[str, ...]) -> None:
         """Switch to ``lang`` if it is a known language enabled by the tenant."""
         if lang in LANGUAGES and lang in enabled:
             self.lang = lang
@@ -34,14 +36,20 @@ class LocaleState(rx.State):
     @rx.event
     async def choose(self, lang: str) -> None:
         """The visitor picked a language; signed-in users keep it in their profile."""
-        from state.account import remember_language
+        from state.guard import Caller, off_loop
         from state.tenant import TenantState
 
         tenant = await self.get_state(TenantState)
         if lang not in LANGUAGES or lang not in tenant.languages:
             return
         self.lang = lang
-        await remember_language(self, lang)
+
+        def remember(db: Session, caller: Caller) -> None:
+            who = guard.signed_in_here(db, caller.token, tenant._tenant_id)
+            if who is not None:
+                users.update_profile(db, guard.context_of(who), locale=lang)
+
+        await off_loop(self, remember)
 
 
 def t(key: str | rx.Var[str]) -> rx.Var[str]:

@@ -5,14 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from app import routes
-from app.models import Role, User
-from app.services import auth
-from state.guard import visiting
-from state.locale import LocaleState
-from state.session import HOME_OF_ROLE, SessionState
-from state.tenant import TenantState
+from app.services import auth, sessions
+from state.guard import Caller, Visiting, visiting
+from state.session import HOME_OF_ROLE, full_navigation
 
 
 class LoginState(rx.State):
@@ -20,61 +18,51 @@ class LoginState(rx.State):
 
     email: str = ""
     error: str = ""
-    busy: bool = False
+    signed_out: bool = False
     _pending_token: str = ""
 
     @rx.event
     def reset_form(self) -> None:
-        """on_load: a fresh form."""
+        """on_load: a fresh form (saying so right after a sign-out)."""
         self.error = ""
-        self.busy = False
+        self.signed_out = self.router.url.query_parameters.get("bye") == "1"
 
-    async def _finish(self, token: str, user: User):  # type: ignore[no-untyped-def]
-        session = await self.get_state(SessionState)
-        session.start(token, user.display_name, Role(user.role))
-        locale = await self.get_state(LocaleState)
-        tenant = await self.get_state(TenantState)
-        locale.use(user.locale, tenant.languages)
-        target = str(self.router.url.query_parameters.get("next", "") or "")
-        if not target.startswith(tenant.prefix + "/") or target.startswith("//"):
-            target = tenant.href(HOME_OF_ROLE[Role(user.role)])
-        return rx.redirect(target)
+    def _next(self) -> str:
+        return str(self.router.url.query_parameters.get("next", "") or "")
+
+    def _finish(self, caller: Caller, result: auth.LoginResult) -> EventSpec:
+        """Collect the session as an HttpOnly cookie, then go where the user was going."""
+        caller.locale._use(result.locale, caller.tenant.languages)
+        home = caller.tenant._href(HOME_OF_ROLE[result.role])
+        target = routes.safe_next(self._next(), caller.tenant.prefix, home)
+        code = sessions.hand_over(result.token)
+        return full_navigation(routes.path("", routes.SESSION_START, code=code, next=target))
 
     @rx.event
-    async def submit(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
+    @visiting
+    def submit(self, visit: Visiting, form: dict[str, Any]) -> EventSpec | None:
         """Check email and password; continue to the code step when 2FA is on."""
         self.email = str(form.get("email", ""))[:254]
-        password = str(form.get("password", ""))
-        result = user = None
-        async with visiting(self) as v:
-            result = auth.login(
-                v.db, v.tenant, self.email, password, user_agent=self.router.headers.user_agent
-            )
-            user = v.db.get(User, result.user_id)
-        if result is None or user is None:
-            return None
+        result = auth.login(
+            visit.db,
+            visit.tenant,
+            self.email,
+            str(form.get("password", "")),
+            user_agent=self.router.headers.user_agent,
+        )
         if result.needs_second_factor:
             self._pending_token = result.token
-            tenant = await self.get_state(TenantState)
-            return rx.redirect(
-                tenant.href(
-                    routes.SECOND_FACTOR, next=str(self.router.url.query_parameters.get("next", ""))
-                )
-            )
-        return await self._finish(result.token, user)
+            return rx.redirect(visit.caller.tenant._href(routes.SECOND_FACTOR, next=self._next()))
+        return self._finish(visit.caller, result)
 
     @rx.event
-    async def submit_code(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
+    @visiting
+    def submit_code(self, visit: Visiting, form: dict[str, Any]) -> EventSpec | None:
         """Second step: the TOTP or recovery code."""
-        tenant = await self.get_state(TenantState)
         if not self._pending_token:
-            return rx.redirect(tenant.href(routes.LOGIN))
-        user = None
-        async with visiting(self) as v:
-            user = auth.complete_second_factor(
-                v.db, v.tenant, self._pending_token, str(form.get("code", ""))
-            )
-        if user is None:
-            return None
-        token, self._pending_token = self._pending_token, ""
-        return await self._finish(token, user)
+            return rx.redirect(visit.caller.tenant._href(routes.LOGIN))
+        result = auth.complete_second_factor(
+            visit.db, visit.tenant, self._pending_token, str(form.get("code", ""))
+        )
+        self._pending_token = ""
+        return self._finish(visit.caller, result)

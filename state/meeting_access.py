@@ -7,19 +7,14 @@ participant removed a second ago is refused at their next click.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-from collections.abc import AsyncIterator
 
 import reflex as rx
 from sqlmodel import Session
 
 from app.services import meetings
 from app.services.meetings import Attendee
-from state.guard import guarded
-from state.locale import LocaleState
-from state.session import SessionState
-from state.tenant import TenantState
+from state.guard import Caller, guarded
 
 
 class RoomAccessState(rx.State):
@@ -28,57 +23,43 @@ class RoomAccessState(rx.State):
     _room: str = ""
     _link: str = ""
 
-    def enter_from_url(self) -> None:
+    def _enter_from_url(self) -> None:
         """Take the room from the path and the personal link secret (if any) from ``?k=``."""
         self._room = str(self.router.page.params.get("room", "") or "")[:64]
         link = str(self.router.page.params.get("k", "") or "")[:128]
         if link:
             self._link = link
 
-    @property
-    def room(self) -> str:
-        """The room id of the page."""
-        return self._room
-
 
 @dataclasses.dataclass
 class Attending:
-    """An authorised room action: DB session, who acts, and their language."""
+    """An authorised room action: DB session, who acts, and the caller."""
 
     db: Session
     attendee: Attendee
-    locale: LocaleState
+    caller: Caller
+    link: str  # the personal link secret this browser came with ("" for the signed-in host)
 
     def text(self, key: str, **params: object) -> str:
         """A message in the participant's language."""
-        return self.locale.text(key, **params)
+        return self.caller.text(key, **params)
 
 
-async def authorize(state: rx.State, db: Session) -> Attendee:
-    """The attendee behind this browser, or a DomainError."""
-    access = await state.get_state(RoomAccessState)
-    session_state = await state.get_state(SessionState)
-    tenant = await state.get_state(TenantState)
-    return meetings.authorize_attendee(
+def _attend(db: Session, caller: Caller, access: RoomAccessState) -> Attending:
+    attendee = meetings.authorize_attendee(
         db,
-        tenant.tenant_id,
-        access.room,
+        caller.tenant._tenant_id_in(db),
+        access._room,
         link_secret=access._link,
-        session_token="" if access._link else session_state.token,
+        session_token="" if access._link else caller.token,
     )
+    return Attending(db=db, attendee=attendee, caller=caller, link=access._link)
 
 
-@contextlib.asynccontextmanager
-async def attending(state: rx.State) -> AsyncIterator[Attending]:
-    """Authorise this browser as a participant of the page's room and open a unit of work.
+async def _room_access(state: rx.State) -> RoomAccessState:
+    return await state.get_state(RoomAccessState)
 
-    A refused or invalid action changes nothing; its message goes to ``state.error`` (see
-    state.guard.guarded).
-    """
-    locale = await state.get_state(LocaleState)
 
-    async def enter(db: Session) -> Attending:
-        return Attending(db=db, attendee=await authorize(state, db), locale=locale)
-
-    async with guarded(state, locale, enter) as att:
-        yield att
+# Guard of every room handler: this browser must be a participant of the page's room (see
+# state.guard.guarded for what a refusal or an error does).
+attending = guarded(_attend, _room_access)

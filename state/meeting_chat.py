@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from app.i18n import format_number
 from app.services import meeting_chat, meetings
 from app.services.meeting_chat import ChatLine
+from app.services.meeting_settings import MAX_FILE_MB
 from state.meeting_access import Attending, attending
 
 UPLOAD_ID = "meeting-chat-upload"
@@ -39,7 +41,7 @@ class MeetingChatState(rx.State):
     _snapshot_of: str = ""
 
     def _load(self, att: Attending) -> None:
-        lang = att.locale.lang or "en"
+        lang = att.caller.lang
         self.lines = [
             _row(line, att.attendee.key, lang)
             for line in meeting_chat.list_chat(att.db, att.attendee, limit=MAX_LINES)
@@ -64,48 +66,51 @@ class MeetingChatState(rx.State):
         self.unread = 0
 
     @rx.event
-    async def send(self, _form: dict[str, str] | None = None) -> None:
+    @attending
+    def send(self, att: Attending, _form: dict[str, str] | None = None) -> None:
         """Send the draft (it stays in the field if sending fails)."""
-        async with attending(self) as att:
-            meeting_chat.post_message(att.db, att.attendee, self.draft)
-            self.draft = ""
+        meeting_chat.post_message(att.db, att.attendee, self.draft)
+        self.draft = ""
 
     @rx.event
-    async def share_files(self, files: list[rx.UploadFile]):  # type: ignore[no-untyped-def]
+    async def share_files(self, files: list[rx.UploadFile]) -> EventSpec:
         """Share the chosen file in the chat (checked by content and limits on the server)."""
-        async with attending(self) as att:
-            if not files:
-                return rx.clear_selected_files(UPLOAD_ID)
-            limit = meeting_chat.upload_limit(att.db, att.attendee)
-            data = await files[0].read(limit + 1)
-            meeting_chat.share_file(att.db, att.attendee, files[0].filename or "file", data)
+        if files:
+            # Read at most one byte over the platform's cap; the service applies the tenant's.
+            data = await files[0].read(MAX_FILE_MB * 1024 * 1024 + 1)
+            await self._share(files[0].filename or "file", data)
         return rx.clear_selected_files(UPLOAD_ID)
 
-    @rx.event
-    async def take_snapshot(self, key: str):  # type: ignore[no-untyped-def]
-        """The moderator asks for a still of ``key``'s camera (taken in this browser)."""
-        async with attending(self) as att:
-            meetings.require_moderator(att.attendee)
-            meetings.participant_by_key(att.db, att.attendee, key)
-            self._snapshot_of = key
-            return rx.call_script(
-                f"window.consilioRoom && window.consilioRoom.snapshot({json.dumps(key)})"
-            )
-        return None
+    @attending
+    def _share(self, att: Attending, filename: str, data: bytes) -> None:
+        meeting_chat.share_file(att.db, att.attendee, filename, data)
 
     @rx.event
-    async def store_snapshot(self, files: list[rx.UploadFile]):  # type: ignore[no-untyped-def]
+    @attending
+    def take_snapshot(self, att: Attending, key: str) -> EventSpec:
+        """The moderator asks for a still of ``key``'s camera (taken in this browser)."""
+        meetings.require_moderator(att.attendee)
+        meetings.participant_by_key(att.db, att.attendee, key)
+        self._snapshot_of = key
+        return rx.call_script(
+            f"window.consilioRoom && window.consilioRoom.snapshot({json.dumps(key)})"
+        )
+
+    @rx.event
+    async def store_snapshot(self, files: list[rx.UploadFile]) -> EventSpec:
         """Keep the still the browser took (checked as an image on the server)."""
-        async with attending(self) as att:
-            data = await files[0].read(meeting_chat.SNAPSHOT_LIMIT + 1) if files else b""
-            meeting_chat.share_snapshot(att.db, att.attendee, self._snapshot_of, data)
+        data = await files[0].read(meeting_chat.SNAPSHOT_LIMIT + 1) if files else b""
+        await self._store_snapshot(data)
         self._snapshot_of = ""
         return rx.clear_selected_files(SNAPSHOT_UPLOAD_ID)
 
+    @attending
+    def _store_snapshot(self, att: Attending, data: bytes) -> None:
+        meeting_chat.share_snapshot(att.db, att.attendee, self._snapshot_of, data)
+
     @rx.event
-    async def download(self, file_id: str):  # type: ignore[no-untyped-def]
+    @attending
+    def download(self, att: Attending, file_id: str) -> EventSpec:
         """Download a file of this meeting (decrypted for participants only)."""
-        async with attending(self) as att:
-            file = meeting_chat.open_file(att.db, att.attendee, file_id)
-            return rx.download(data=file.data, filename=file.filename)
-        return None
+        file = meeting_chat.open_file(att.db, att.attendee, file_id)
+        return rx.download(data=file.data, filename=file.filename)

@@ -7,7 +7,7 @@ from typing import Any
 import reflex as rx
 
 from app.services import meeting_feedback
-from state.meeting_access import attending
+from state.meeting_access import Attending, attending
 
 
 class MeetingFeedbackState(rx.State):
@@ -21,12 +21,12 @@ class MeetingFeedbackState(rx.State):
     error: str = ""
 
     @rx.event
-    async def prepare(self) -> None:
+    @attending
+    def prepare(self, att: Attending) -> None:
         """Fresh form with the tenant's words (called when the participant leaves)."""
         self.stars, self.comment, self.sent = 0, "", False
-        async with attending(self) as att:
-            invitation = meeting_feedback.invitation(att.db, att.attendee)
-            self.intro, self.link = invitation.text, invitation.url
+        invitation = meeting_feedback.invitation(att.db, att.attendee)
+        self.intro, self.link = invitation.text, invitation.url
 
     @rx.event
     def rate(self, stars: str) -> None:
@@ -34,9 +34,9 @@ class MeetingFeedbackState(rx.State):
         self.stars = int(stars) if stars.isdigit() else 0
 
     @rx.event
-    async def send(self, form: dict[str, Any]) -> None:
+    @attending
+    def send(self, att: Attending, form: dict[str, Any]) -> None:
         """Store the rating (it can be changed by sending again)."""
         comment = str(form.get("comment", ""))
-        async with attending(self) as att:
-            meeting_feedback.give_feedback(att.db, att.attendee, stars=self.stars, comment=comment)
-            self.comment, self.sent = comment, True
+        meeting_feedback.give_feedback(att.db, att.attendee, stars=self.stars, comment=comment)
+        self.comment, self.sent = comment, True

@@ -6,7 +6,7 @@ import reflex as rx
 
 from app.services import meetings
 from app.services.qr import qr_data_uri
-from state.meeting_access import RoomAccessState, attending
+from state.meeting_access import Attending, attending
 
 
 class MeetingInviteState(rx.State):
@@ -31,27 +31,21 @@ class MeetingInviteState(rx.State):
         self.email = value[:254]
 
     @rx.event
-    async def invite(self, _form: dict[str, str] | None = None) -> None:
+    @attending
+    def invite(self, att: Attending, _form: dict[str, str] | None = None) -> None:
         """A personal link for one more participant (mailed when an address is given)."""
-        self.notice = ""
-        async with attending(self) as att:
-            link = meetings.invite(
-                att.db,
-                att.attendee,
-                name=self.name,
-                email=self.email,
-                locale=att.locale.lang or "de",
-            )
-            self.link, self.qr = link, qr_data_uri(link)
-            self.notice = att.text(
-                "meeting.invite_mailed" if self.email.strip() else "meeting.invite_created"
-            )
-            self.name = self.email = ""
+        link = meetings.invite(
+            att.db, att.attendee, name=self.name, email=self.email, locale=att.caller.lang
+        )
+        self.link, self.qr = link, qr_data_uri(link)
+        self.notice = att.text(
+            "meeting.invite_mailed" if self.email.strip() else "meeting.invite_created"
+        )
+        self.name = self.email = ""
 
     @rx.event
-    async def hand_over(self) -> None:
+    @attending
+    def hand_over(self, att: Attending) -> None:
         """A QR code with a fresh link to one's own seat, to continue on a phone."""
-        access = await self.get_state(RoomAccessState)
-        async with attending(self) as att:
-            link = meetings.handover_link(att.db, att.attendee, access._link)
-            self.handover_qr = qr_data_uri(link)
+        link = meetings.handover_link(att.db, att.attendee, att.link)
+        self.handover_qr = qr_data_uri(link)

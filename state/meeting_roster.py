@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import reflex as rx
 
-from app.services import media_control, meeting_moderation, meetings
+from app.services import meeting_moderation, meetings
 from state.meeting_access import Attending, attending
 
 
@@ -57,69 +55,52 @@ class RosterState(rx.State):
             elif went:
                 self.announcement = att.text("meeting.notice_left", name=", ".join(went))
 
+    @attending
+    def _reload(self, att: Attending) -> None:
+        """Reload after a room event (the listener calls this)."""
+        self._refresh(att)
+
     @rx.event
-    async def toggle_hand(self) -> None:
+    @attending
+    def toggle_hand(self, att: Attending) -> None:
         """Raise or lower one's own hand."""
-        async with attending(self) as att:
-            meetings.raise_hand(att.db, att.attendee, not self.hand_raised)
-            self.hand_raised = not self.hand_raised
+        meetings.raise_hand(att.db, att.attendee, not self.hand_raised)
+        self.hand_raised = not self.hand_raised
 
     @rx.event
-    async def lower_hand(self, key: str) -> None:
+    @attending
+    def lower_hand(self, att: Attending, key: str) -> None:
         """The moderator lowers someone's hand."""
-        async with attending(self) as att:
-            meeting_moderation.lower_hand_of(att.db, att.attendee, key)
+        meeting_moderation.lower_hand_of(att.db, att.attendee, key)
 
     @rx.event
-    async def admit(self, key: str) -> None:
+    @attending
+    def admit(self, att: Attending, key: str) -> None:
         """The moderator lets a waiting guest in."""
-        async with attending(self) as att:
-            meeting_moderation.admit(att.db, att.attendee, key)
-            self.waiting = [w for w in self.waiting if w["key"] != key]
-
-    async def _moderate(
-        self, decide: Callable[[Attending], None], action: str, **args: object
-    ) -> None:
-        """Record the moderator's decision, then have the room's media node enforce it."""
-        room = ""
-        async with attending(self) as att:
-            decide(att)
-            room = att.attendee.room
-        if room and not self.error:
-            await media_control.command(room, action, **args)
+        meeting_moderation.admit(att.db, att.attendee, key)
+        self.waiting = [w for w in self.waiting if w["key"] != key]
 
     @rx.event
-    async def make_presenter(self, key: str) -> None:
+    @attending
+    def make_presenter(self, att: Attending, key: str) -> None:
         """The moderator hands the right to share a screen to ``key``."""
-        await self._moderate(
-            lambda att: meeting_moderation.set_presenter(att.db, att.attendee, key),
-            "presenter",
-            participant=key,
-        )
+        meeting_moderation.set_presenter(att.db, att.attendee, key)
 
     @rx.event
-    async def remove(self, key: str) -> None:
+    @attending
+    def remove(self, att: Attending, key: str) -> None:
         """The moderator sends ``key`` out of the meeting (their link stops working)."""
-        await self._moderate(
-            lambda att: meeting_moderation.remove_participant(att.db, att.attendee, key),
-            "remove",
-            participant=key,
-        )
+        meeting_moderation.remove_participant(att.db, att.attendee, key)
 
     @rx.event
-    async def mute(self, key: str) -> None:
+    @attending
+    def mute(self, att: Attending, key: str) -> None:
         """The moderator mutes ``key``'s microphone on the media node."""
-        await self._moderate(
-            lambda att: meeting_moderation.mute_participant(att.db, att.attendee, key),
-            "mute",
-            participant=key,
-            kind="audio",
-            muted=True,
-        )
+        meeting_moderation.mute_participant(att.db, att.attendee, key)
 
     @rx.event
-    async def toggle_lock(self) -> None:
+    @attending
+    def toggle_lock(self, att: Attending) -> None:
         """The moderator locks the room for newcomers, or opens it again."""
-        async with attending(self) as att:
-            meeting_moderation.set_locked(att.db, att.attendee, not self.locked)
-            self.locked = not self.locked
+        meeting_moderation.set_locked(att.db, att.attendee, not self.locked)
+        self.locked = not self.locked

@@ -5,9 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from app.services import mail
+from app.services.guard import SUPER_ADMINS
 from state.admin_mail import mail_row
-from state.guard import acting
-from state.platform_tenants import SUPER
+from state.guard import Acting, acting
 
 
 class PlatformOutboxState(rx.State):
@@ -20,20 +20,18 @@ class PlatformOutboxState(rx.State):
     opened_html: str = ""
 
     @rx.event
-    async def load(self) -> None:
+    @acting(SUPER_ADMINS)
+    def load(self, act: Acting) -> None:
         """on_load: newest kept mails first."""
         self.opened_html = ""
-        async with acting(self, SUPER) as act:
-            self.mails = [
-                mail_row(act, m, slug) for m, slug in mail.list_dev_outbox(act.db, act.ctx)
-            ]
+        self.mails = [mail_row(act, m, slug) for m, slug in mail.list_dev_outbox(act.db, act.ctx)]
 
     @rx.event
-    async def open_mail(self, mail_id: str) -> None:
+    @acting(SUPER_ADMINS)
+    def open_mail(self, act: Acting, mail_id: str) -> None:
         """Show one mail as its recipient would see it."""
-        async with acting(self, SUPER) as act:
-            opened = mail.get_dev_outbox_mail(act.db, act.ctx, mail_id)
-            self.opened_subject, self.opened_html = opened.subject, opened.body_html
+        opened = mail.get_dev_outbox_mail(act.db, act.ctx, mail_id)
+        self.opened_subject, self.opened_html = opened.subject, opened.body_html
 
     @rx.event
     def close_mail(self) -> None:

@@ -6,11 +6,9 @@ from typing import Any
 
 import reflex as rx
 
-from app.models import Role
 from app.services import tenants
+from app.services.guard import SUPER_ADMINS
 from state.guard import Acting, acting
-
-SUPER = frozenset({Role.SUPER_ADMIN})
 
 
 class PlatformTenantsState(rx.State):
@@ -34,35 +32,35 @@ class PlatformTenantsState(rx.State):
         ]
 
     @rx.event
-    async def load(self) -> None:
+    @acting(SUPER_ADMINS)
+    def load(self, act: Acting) -> None:
         """on_load: all tenants."""
-        async with acting(self, SUPER) as act:
-            self._reload(act)
+        self._reload(act)
 
     @rx.event
-    async def create(self, form: dict[str, Any]) -> None:
+    @acting(SUPER_ADMINS)
+    def create(self, act: Acting, form: dict[str, Any]) -> None:
         """Create a tenant and invite its first admin."""
-        async with acting(self, SUPER) as act:
-            tenant = tenants.create_tenant(
-                act.db,
-                act.ctx,
-                slug=str(form.get("slug", "")),
-                name=str(form.get("name", "")),
-                domains=str(form.get("domains", "")),
-            )
-            tenants.invite_first_admin(
-                act.db,
-                act.ctx,
-                tenant,
-                email=str(form.get("admin_email", "")),
-                display_name=str(form.get("admin_name", "")),
-            )
-            self.notice = act.text("tenants.created", name=tenant.name)
-            self._reload(act)
+        tenant = tenants.create_tenant(
+            act.db,
+            act.ctx,
+            slug=str(form.get("slug", "")),
+            name=str(form.get("name", "")),
+            domains=str(form.get("domains", "")),
+        )
+        tenants.invite_first_admin(
+            act.db,
+            act.ctx,
+            tenant,
+            email=str(form.get("admin_email", "")),
+            display_name=str(form.get("admin_name", "")),
+        )
+        self.notice = act.text("tenants.created", name=tenant.name)
+        self._reload(act)
 
     @rx.event
-    async def set_active(self, tenant_id: str, active: bool) -> None:
+    @acting(SUPER_ADMINS)
+    def set_active(self, act: Acting, tenant_id: str, active: bool) -> None:
         """Suspend or re-enable a tenant."""
-        async with acting(self, SUPER) as act:
-            tenants.set_tenant_active(act.db, act.ctx, int(tenant_id), active)
-            self._reload(act)
+        tenants.set_tenant_active(act.db, act.ctx, tenant_id, active)
+        self._reload(act)

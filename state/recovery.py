@@ -8,7 +8,7 @@ import reflex as rx
 
 from app import routes
 from app.services import users
-from state.guard import visiting
+from state.guard import Visiting, visiting
 
 
 class RecoveryState(rx.State):
@@ -24,15 +24,15 @@ class RecoveryState(rx.State):
         return str(self.router.url.query_parameters.get("token", "") or "")
 
     @rx.event
-    async def open_link(self) -> None:
+    @visiting
+    def open_link(self, visit: Visiting) -> None:
         """on_load of reset / activation pages: check the link before the user types."""
         self.error, self.notice, self.done, self.greeting_name = "", "", False, ""
-        async with visiting(self) as v:
-            self.min_length = v.tenant.password_min_length
-            if self.router.url.path.endswith(routes.ACTIVATE):
-                self.greeting_name = users.invitation_user(
-                    v.db, v.tenant, self._token()
-                ).display_name
+        self.min_length = visit.tenant.password_min_length
+        if self.router.url.path.endswith(routes.ACTIVATE):
+            self.greeting_name = users.invitation_user(
+                visit.db, visit.tenant, self._token()
+            ).display_name
 
     @rx.event
     def clear(self) -> None:
@@ -40,12 +40,12 @@ class RecoveryState(rx.State):
         self.error, self.notice, self.done = "", "", False
 
     @rx.event
-    async def forgot(self, form: dict[str, Any]) -> None:
+    @visiting
+    def forgot(self, visit: Visiting, form: dict[str, Any]) -> None:
         """Mail a reset link; the answer never reveals whether the account exists."""
-        async with visiting(self) as v:
-            users.request_password_reset(v.db, v.tenant, str(form.get("email", ""))[:254])
-            self.notice = v.text("forgot.sent")
-            self.done = True
+        users.request_password_reset(visit.db, visit.tenant, str(form.get("email", ""))[:254])
+        self.notice = visit.text("forgot.sent")
+        self.done = True
 
     def _passwords(self, form: dict[str, Any]) -> str | None:
         password = str(form.get("password", ""))
@@ -54,28 +54,28 @@ class RecoveryState(rx.State):
         return password
 
     @rx.event
-    async def reset_with_link(self, form: dict[str, Any]) -> None:
+    @visiting
+    def reset_with_link(self, visit: Visiting, form: dict[str, Any]) -> None:
         """Set a new password through a reset link."""
-        async with visiting(self) as v:
-            password = self._passwords(form)
-            if password is None:
-                self.error = v.text("error.passwords_differ")
-                return
-            users.reset_password(v.db, v.tenant, self._token(), password)
-            self.notice = v.text("reset.done")
-            self.done = True
+        password = self._passwords(form)
+        if password is None:
+            self.error = visit.text("error.passwords_differ")
+            return
+        users.reset_password(visit.db, visit.tenant, self._token(), password)
+        self.notice = visit.text("reset.done")
+        self.done = True
 
     @rx.event
-    async def activate(self, form: dict[str, Any]) -> None:
+    @visiting
+    def activate(self, visit: Visiting, form: dict[str, Any]) -> None:
         """Set the first password through an invitation link."""
-        async with visiting(self) as v:
-            password = self._passwords(form)
-            if password is None:
-                self.error = v.text("error.passwords_differ")
-                return
-            users.activate_account(v.db, v.tenant, self._token(), password)
-            self.notice = v.text("activate.done")
-            self.done = True
+        password = self._passwords(form)
+        if password is None:
+            self.error = visit.text("error.passwords_differ")
+            return
+        users.activate_account(visit.db, visit.tenant, self._token(), password)
+        self.notice = visit.text("activate.done")
+        self.done = True
 
     @rx.var
     def has_error(self) -> bool:

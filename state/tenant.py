@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
+from sqlmodel import Session
 
 from app import routes
 from app.i18n import best_language
@@ -33,24 +36,21 @@ class TenantState(rx.State):
     found: bool = True
     _tenant_id: int = 0
 
-    def resolve(self) -> None:
+    def _resolve(self, db: Session) -> None:
         """Find the tenant from the page's URL and copy its branding into the state."""
         slug = str(self.router.page.params.get("tenant", "") or "")
-        host = self.router.url.netloc
         try:
-            with unit_of_work() as session:
-                tenant = tenants.resolve_tenant(
-                    session, host=host, slug=slug, default=get_settings().default_tenant
-                )
-                brand = tenants.branding_of(tenant)
+            tenant = tenants.resolve_tenant(
+                db, host=self.router.url.netloc, slug=slug, default=get_settings().default_tenant
+            )
         except NotFound:
             self.found = False
             self._tenant_id = 0
             return
-        self.apply(brand)
-        self.prefix = routes.prefix_for(brand.slug, on_custom_domain=not slug)
+        self._apply(tenants.branding_of(tenant))
+        self.prefix = routes.prefix_for(tenant.slug, on_custom_domain=not slug)
 
-    def apply(self, brand: tenants.Branding) -> None:
+    def _apply(self, brand: tenants.Branding) -> None:
         """Show ``brand`` (also called right after an admin changes it)."""
         self.found = True
         self._tenant_id = brand.tenant_id
@@ -68,17 +68,20 @@ class TenantState(rx.State):
         self.imprint_url = brand.imprint_url
         self.terms_url = brand.terms_url
 
-    @property
-    def tenant_id(self) -> int:
-        """The resolved tenant's id (0 when the URL matches no tenant)."""
+    def _tenant_id_in(self, db: Session) -> int:
+        """The page's tenant id (0 when the URL matches no tenant), resolved on first use."""
         if not self._tenant_id:
-            self.resolve()
+            self._resolve(db)
         return self._tenant_id
+
+    def _load(self) -> None:
+        with unit_of_work() as db:
+            self._resolve(db)
 
     @rx.event
     async def load(self) -> None:
         """First event of every page: tenant, branding and a language the tenant offers."""
-        self.resolve()
+        await asyncio.to_thread(self._load)
         if not self.found:
             return
         locale = await self.get_state(LocaleState)
@@ -87,6 +90,6 @@ class TenantState(rx.State):
                 self.router.headers.accept_language, self.languages, self.default_language
             )
 
-    def href(self, page: str, **query: str) -> str:
+    def _href(self, page: str, **query: str) -> str:
         """Browser path of a tenant page, with this tenant's prefix."""
         return routes.path(self.prefix, page, **query)

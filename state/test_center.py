@@ -15,10 +15,11 @@ from typing import Any
 import reflex as rx
 from reflex.event import EventSpec
 
+from app.i18n import translate
 from app.services import media_pass
 from app.services import test_center as grading
 from app.services.test_center import CheckResult
-from state.guard import visiting
+from state.guard import Visiting, visiting
 from state.locale import LocaleState
 
 Row = dict[str, str]
@@ -64,21 +65,17 @@ class TestCenterState(rx.State):
         self.report = ""
 
     @rx.event
-    async def start(self):  # type: ignore[no-untyped-def]
+    @visiting
+    def start(self, visit: Visiting) -> EventSpec | None:
         """Run every check (the speaker's needs the person, see play_sound)."""
         now = time.time()  # epoch, not monotonic: the state may move between backend workers
         if self.running and self._runs and now - self._runs[-1] < STUCK_RUN_SECONDS:
             return None
-        config: dict[str, Any] | None = None
-        async with visiting(self) as visit:
-            self._runs = grading.admit_run(self._runs, now)
-            if visit.tenant.active:  # the page's tenant exists and takes visitors
-                try:
-                    config = media_pass.issue_probe_pass().as_config()
-                except media_pass.NoVideoServer:
-                    config = None
-        if self.error:
-            return None
+        self._runs = grading.admit_run(self._runs, now)
+        try:
+            config: dict[str, Any] | None = media_pass.issue_probe_pass().as_config()
+        except media_pass.NoVideoServer:
+            config = None
         speaker = (self._results or _fresh())[grading.SPEAKER]
         self._results = {}
         self._set(
@@ -135,10 +132,10 @@ class TestCenterState(rx.State):
     @rx.event
     async def make_report(self):  # type: ignore[no-untyped-def]
         """The plain-text report in the visitor's language, shown and copied to the clipboard."""
-        locale = await self.get_state(LocaleState)
+        lang = (await self.get_state(LocaleState)).lang or "en"
         results = [(self._results or _fresh())[c] for c in grading.CHECKS]
         when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
         self.report = grading.compose_report(
-            lambda key: locale.text(key), results, self._environment, self._errors, when
+            lambda key: translate(lang, key), results, self._environment, self._errors, when
         )
         return rx.set_clipboard(self.report)

@@ -13,13 +13,65 @@ for module in pkgutil.iter_modules(state.__path__):
     importlib.import_module(f"state.{module.name}")
 
 OUR_STATES = [cls for cls in rx.State.get_substates() if cls.__module__.startswith("state.")]
-# The session cookie is the browser's own credential; the manual TOTP key is shown to its owner
-# once during enrolment, as every authenticator setup does.
+# The manual TOTP key is shown to its owner once during enrolment, as every authenticator
+# setup does. (The session token is in no state at all: see state/session.py.)
 ALLOWED_SENSITIVE = {
-    ("SessionState", "token"),
     ("AccountState", "manual_key"),
     ("BrandingState", "smtp_password_set"),  # a flag, not the password
 }
+
+
+# Every method a browser may call, per state. Any public method of a Reflex state is an event
+# handler a browser can call with arguments of its choosing (decorated or not), so a new one
+# fails this test until someone decides it is meant to be one (and guards it), or makes it
+# private (``_name``) or a module function. ``setvar`` (Reflex's own) only reaches the
+# ``set_*`` handlers listed here.
+HANDLERS: dict[str, set[str]] = {
+    "AccountState": {"cancel_2fa", "change_password", "confirm_2fa", "disable_2fa", "load",
+                     "save_profile", "start_2fa"},
+    "AdminAuditState": {"load", "verify"},
+    "AdminJobsState": {"load"},
+    "AdminMailState": {"choose_locale", "choose_template", "close_mail", "edit_draft", "load",
+                       "open_mail", "preview", "restore_default", "save"},
+    "AdminTeamsState": {"delete", "edit", "load", "new", "save"},
+    "AdminUsersState": {"change_role", "deactivate", "import_csv", "invite", "load",
+                        "reactivate", "resend", "set_search"},
+    "AdvisorMeetingsState": {"load", "set_title", "start"},
+    "BrandingState": {"load", "remove_image", "save", "save_smtp", "toggle_language",
+                      "toggle_module", "upload_favicon", "upload_logo"},
+    "LocaleState": {"choose"},
+    "LoginState": {"reset_form", "submit", "submit_code"},
+    "MediaBridgeState": {"media_connected", "media_failed", "reconnect", "screen_ended",
+                         "screen_started", "set_cam_default", "set_mic_default", "toggle_cam",
+                         "toggle_mic"},
+    "MeetingChatState": {"download", "mark_read", "send", "set_draft", "share_files",
+                         "store_snapshot", "take_snapshot"},
+    "MeetingFeedbackState": {"prepare", "rate", "send"},
+    "MeetingInviteState": {"hand_over", "invite", "set_email", "set_name"},
+    "MeetingSettingsState": {"load", "save", "set_lobby", "set_media_on", "toggle_type"},
+    "MeetingState": {"end_for_all", "join", "leave", "load", "rejoin", "set_consent",
+                     "set_guest_name"},
+    "PlatformOutboxState": {"close_mail", "load", "open_mail"},
+    "PlatformTenantsState": {"create", "load", "set_active"},
+    "RecoveryState": {"activate", "clear", "forgot", "open_link", "reset_with_link"},
+    "RoomAccessState": set(),
+    "RoomEventsState": {"listen"},
+    "RosterState": {"admit", "lower_hand", "make_presenter", "mute", "remove", "toggle_hand",
+                    "toggle_lock"},
+    "SessionState": {"enter", "go_home", "logout", "peek"},
+    "TenantState": {"load"},
+    "TestCenterState": {"collect", "make_report", "play_sound", "receive", "speaker_heard",
+                        "start"},
+}  # fmt: skip
+
+
+def test_browsers_can_call_only_the_handlers_on_the_allowlist() -> None:
+    found = {cls.__name__: set(cls.event_handlers) - {"setvar"} for cls in OUR_STATES}
+    assert set(found) == set(HANDLERS), "a state was added or removed: list its handlers"
+    for name, handlers in found.items():
+        unexpected, missing = handlers - HANDLERS[name], HANDLERS[name] - handlers
+        assert not unexpected, f"{name} exposes {sorted(unexpected)}: guard it and list it here"
+        assert not missing, f"{name} no longer has {sorted(missing)}: drop it from the list"
 
 
 def test_every_feature_state_is_checked() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from app.api import brand, health, media_events
+from app.api import brand, health, media_events, session
 
 
 def build_api() -> FastAPI:
@@ -15,4 +15,5 @@ def build_api() -> FastAPI:
     api.include_router(health.router)
     api.include_router(brand.router)
     api.include_router(media_events.router)
+    api.include_router(session.router)
     return api

@@ -6,7 +6,7 @@ import reflex as rx
 
 from app import routes
 from app.pages.layout import href, on_load, page
-from components.feedback import error_callout
+from components.feedback import error_callout, notice_callout
 from components.forms import field, form_card, submit_button
 from state.locale import t
 from state.login import LoginState
@@ -23,6 +23,7 @@ def login() -> rx.Component:
         auth_column(
             form_card(
                 t("login.title"),
+                rx.cond(LoginState.signed_out, notice_callout(t("login.signed_out"))),
                 error_callout(LoginState.error),
                 field(
                     t("common.email"),

@@ -21,6 +21,8 @@ from components.meeting import (
 from state.locale import t
 from state.meeting import MeetingState
 from state.meeting_chat import SNAPSHOT_UPLOAD_ID, MeetingChatState
+from state.meeting_events import RoomEventsState
+from state.meeting_media import MediaBridgeState
 from state.meeting_roster import RosterState
 from state.tenant import TenantState
 
@@ -83,14 +85,14 @@ def _join_screen() -> rx.Component:
                     labelled_switch(
                         "meeting-mic-default",
                         t("meeting.microphone"),
-                        MeetingState.mic_on,
-                        MeetingState.set_mic_default,
+                        MediaBridgeState.mic_on,
+                        MediaBridgeState.set_mic_default,
                     ),
                     labelled_switch(
                         "meeting-cam-default",
                         t("meeting.camera"),
-                        MeetingState.cam_on,
-                        MeetingState.set_cam_default,
+                        MediaBridgeState.cam_on,
+                        MediaBridgeState.set_cam_default,
                     ),
                     spacing="5",
                     wrap="wrap",
@@ -121,24 +123,24 @@ def _controls() -> rx.Component:
     return control_bar(
         Toggle(
             "meeting-mic",
-            rx.cond(MeetingState.mic_on, "mic", "mic_off"),
-            rx.cond(MeetingState.mic_on, t("meeting.mic_off"), t("meeting.mic_on")),
-            MeetingState.toggle_mic,
-            pressed=~MeetingState.mic_on,
+            rx.cond(MediaBridgeState.mic_on, "mic", "mic_off"),
+            rx.cond(MediaBridgeState.mic_on, t("meeting.mic_off"), t("meeting.mic_on")),
+            MediaBridgeState.toggle_mic,
+            pressed=~MediaBridgeState.mic_on,
         ),
         Toggle(
             "meeting-cam",
-            rx.cond(MeetingState.cam_on, "video", "video_off"),
-            rx.cond(MeetingState.cam_on, t("meeting.cam_off"), t("meeting.cam_on")),
-            MeetingState.toggle_cam,
-            pressed=~MeetingState.cam_on,
+            rx.cond(MediaBridgeState.cam_on, "video", "video_off"),
+            rx.cond(MediaBridgeState.cam_on, t("meeting.cam_off"), t("meeting.cam_on")),
+            MediaBridgeState.toggle_cam,
+            pressed=~MediaBridgeState.cam_on,
         ),
         Toggle(
             "meeting-share",
             "monitor_up",
-            rx.cond(MeetingState.sharing, t("meeting.stop_share"), t("meeting.share_screen")),
+            rx.cond(MediaBridgeState.sharing, t("meeting.stop_share"), t("meeting.share_screen")),
             rx.call_script("window.consilioRoom && window.consilioRoom.toggleScreen()"),
-            pressed=MeetingState.sharing,
+            pressed=MediaBridgeState.sharing,
             visible=RosterState.presenter_key == MeetingState.my_key,
         ),
         Toggle(
@@ -185,7 +187,7 @@ def _room() -> rx.Component:
                 t("meeting.quality"),
             ),
             rx.match(
-                MeetingState.connection,
+                MediaBridgeState.connection,
                 (
                     "connected",
                     rx.badge(t("meeting.connected"), color_scheme="green", id="meeting-connection"),
@@ -205,6 +207,7 @@ def _room() -> rx.Component:
             RosterState.announcement, role="status", aria_live="polite", class_name="rt-r-size-1"
         ),
         error_callout(MeetingState.error),
+        error_callout(MediaBridgeState.error),
         error_callout(RosterState.error),
         rx.grid(
             rx.vstack(video_stage(t("meeting.you")), _controls(), width="100%"),
@@ -215,11 +218,11 @@ def _room() -> rx.Component:
         ),
         bridge(
             {
-                "meeting-reconnect": MeetingState.reconnect,
-                "meeting-connected": MeetingState.media_connected,
-                "meeting-screen-on": MeetingState.screen_started,
-                "meeting-screen-off": MeetingState.screen_ended,
-                "meeting-media-failed": MeetingState.media_failed,
+                "meeting-reconnect": MediaBridgeState.reconnect,
+                "meeting-connected": MediaBridgeState.media_connected,
+                "meeting-screen-on": MediaBridgeState.screen_started,
+                "meeting-screen-off": MediaBridgeState.screen_ended,
+                "meeting-media-failed": MediaBridgeState.media_failed,
                 "meeting-snapshot-send": MeetingChatState.store_snapshot(
                     rx.upload_files(upload_id=SNAPSHOT_UPLOAD_ID)  # type: ignore[call-arg]
                 ),
@@ -228,6 +231,7 @@ def _room() -> rx.Component:
         ),
         width="100%",
         spacing="3",
+        on_mount=RoomEventsState.listen,
     )
 
 
@@ -237,11 +241,13 @@ def _lobby() -> rx.Component:
             rx.spinner(size="3"),
             rx.heading(t("meeting.lobby_title"), size="5", as_="h1", id="meeting-lobby"),
             rx.text(t("meeting.lobby_text"), color_scheme="gray", align="center"),
+            error_callout(MeetingState.error),
             align="center",
             spacing="3",
             role="status",
         ),
         padding_top="12vh",
+        on_mount=RoomEventsState.listen,
     )
 
 

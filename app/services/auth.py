@@ -11,7 +11,7 @@ import datetime as dt
 
 from sqlmodel import Session, select
 
-from app.models import LoginThrottle, Tenant, User, UserStatus
+from app.models import LoginThrottle, Role, Tenant, User, UserStatus
 from app.models.base import utcnow
 from app.services import audit, passwords, sessions, totp
 from app.services.context import TenantContext
@@ -21,11 +21,28 @@ from app.settings import get_settings
 
 @dataclasses.dataclass(frozen=True)
 class LoginResult:
-    """A new session token; ``needs_second_factor`` until a TOTP code is given."""
+    """A new session (its token stays on the server until the browser collects it as a
+    cookie); ``needs_second_factor`` until a TOTP code is given."""
 
     token: str
     needs_second_factor: bool
     user_id: int
+    role: Role
+    display_name: str
+    locale: str
+
+    @classmethod
+    def of(cls, token: str, user: User, *, needs_second_factor: bool) -> LoginResult:
+        """What the sign-in form needs to go on: who signed in, in which language."""
+        assert user.id is not None
+        return cls(
+            token=token,
+            needs_second_factor=needs_second_factor,
+            user_id=user.id,
+            role=Role(user.role),
+            display_name=user.display_name,
+            locale=user.locale,
+        )
 
 
 def normalize_email(email: str) -> str:
@@ -94,7 +111,7 @@ def login(
         target_type="user",
         target_id=user.id,
     )
-    return LoginResult(token=token, needs_second_factor=user.totp_enabled, user_id=user.id)
+    return LoginResult.of(token, user, needs_second_factor=user.totp_enabled)
 
 
 def record_failure(
@@ -126,8 +143,8 @@ def record_failure(
     return AuthenticationFailed("error.login_failed")
 
 
-def complete_second_factor(session: Session, tenant: Tenant, token: str, code: str) -> User:
-    """Finish a login with a TOTP code or a recovery code; returns the signed-in user.
+def complete_second_factor(session: Session, tenant: Tenant, token: str, code: str) -> LoginResult:
+    """Finish a login with a TOTP code or a recovery code.
 
     Raises:
         NotSignedIn: the half-open session is unknown or too old.
@@ -159,7 +176,7 @@ def complete_second_factor(session: Session, tenant: Tenant, token: str, code: s
         target_id=user.id,
         details={"second_factor": True},
     )
-    return user
+    return LoginResult.of(token, user, needs_second_factor=False)
 
 
 def logout(session: Session, token: str) -> None:

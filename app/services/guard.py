@@ -1,21 +1,70 @@
-"""The one guard for role and tenant, used by every state handler, page and API route."""
+"""The one guard for role and tenant, used by every state handler, page and API route.
+
+The rule "a session counts only on the pages of its own tenant" lives here and nowhere
+else: :func:`signed_in_here` is what pages, handlers and the meeting room ask.
+"""
 
 from __future__ import annotations
+
+import enum
 
 from sqlmodel import Session
 
 from app.models import Role
 from app.services import sessions
 from app.services.context import TenantContext
-from app.services.errors import AccessDenied
+from app.services.errors import AccessDenied, NotSignedIn
 
 ALL_ROLES = frozenset(Role)
 STAFF = frozenset({Role.ADMIN, Role.ADVISOR, Role.SUPER_ADMIN})
 ADMINS = frozenset({Role.ADMIN, Role.SUPER_ADMIN})
+SUPER_ADMINS = frozenset({Role.SUPER_ADMIN})
+HOSTS = frozenset({Role.ADVISOR, Role.ADMIN})
+
+# Who may open which kind of page (the key each page module passes to its on_load).
+PAGE_ROLES: dict[str, frozenset[Role]] = {
+    "any": ALL_ROLES,
+    "staff": STAFF,
+    "advisor": HOSTS,
+    "customer": frozenset({Role.CUSTOMER}),
+    "admin": ADMINS,
+    "super_admin": SUPER_ADMINS,
+}
+
+
+class PageAccess(enum.StrEnum):
+    """What a page's on_load guard decides."""
+
+    GRANTED = "granted"
+    DENIED = "denied"  # signed in, but not with a role of the page (the 403 view)
+    SIGN_IN = "sign_in"  # nobody (valid) signed in: to the login page and back
+
+
+def signed_in_here(session: Session, token: str, tenant_id: int) -> sessions.SignedIn | None:
+    """The session behind ``token`` if it is valid on the pages of ``tenant_id``, else None."""
+    if not token or not tenant_id:
+        return None
+    try:
+        who = sessions.validate(session, token)
+    except NotSignedIn:
+        return None
+    return who if who.tenant_id == tenant_id else None
+
+
+def check_page(
+    session: Session, token: str, tenant_id: int, roles_key: str
+) -> tuple[PageAccess, sessions.SignedIn | None]:
+    """Decide whether the browser of ``token`` may open a page of kind ``roles_key``."""
+    who = signed_in_here(session, token, tenant_id)
+    if who is None:
+        return PageAccess.SIGN_IN, None
+    if who.role not in PAGE_ROLES.get(roles_key, frozenset()):
+        return PageAccess.DENIED, who
+    return PageAccess.GRANTED, who
 
 
 def authorize(
-    session: Session, token: str, *, tenant_id: int | None, roles: frozenset[Role] | set[Role]
+    session: Session, token: str, *, tenant_id: int, roles: frozenset[Role] | set[Role]
 ) -> TenantContext:
     """Turn a session token into a context, or refuse.
 
@@ -23,8 +72,7 @@ def authorize(
         session: open unit of work.
         token: the browser's session token.
         tenant_id: the tenant the request is addressed to (from host or /t/{slug}); a session
-            of another tenant is refused, except a super admin's on super-admin pages
-            (pass ``tenant_id=None`` there).
+            of another tenant is refused (super admins work on the platform tenant's pages).
         roles: roles allowed for this action.
 
     Raises:
@@ -32,15 +80,20 @@ def authorize(
         AccessDenied: wrong tenant or role.
     """
     signed_in = sessions.validate(session, token)
-    if tenant_id is not None and signed_in.tenant_id != tenant_id:
+    if signed_in.tenant_id != tenant_id:
         raise AccessDenied()
     if signed_in.role not in roles:
         raise AccessDenied()
+    return context_of(signed_in)
+
+
+def context_of(who: sessions.SignedIn) -> TenantContext:
+    """The service context of a validated session."""
     return TenantContext(
-        tenant_id=signed_in.tenant_id,
-        tenant_slug=signed_in.tenant_slug,
-        user_id=signed_in.user_id,
-        role=signed_in.role,
-        actor_label=signed_in.email,
-        timezone=signed_in.timezone,
+        tenant_id=who.tenant_id,
+        tenant_slug=who.tenant_slug,
+        user_id=who.user_id,
+        role=who.role,
+        actor_label=who.email,
+        timezone=who.timezone,
     )

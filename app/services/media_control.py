@@ -1,6 +1,6 @@
 """Commands from the app to the media node serving a room: the node enforces what the
 moderator decided (a removed participant is sent away, a muted track stops, only the
-presenter may share a screen). Call after the decision has committed."""
+presenter may share a screen). Sent once the decision has committed."""
 
 from __future__ import annotations
 
@@ -8,18 +8,23 @@ import logging
 from typing import Any
 
 import httpx
+from sqlmodel import Session
 
 from app.services import media_signals
+from app.services.db import after_commit
 from app.services.media_pass import registry
 from app.services.media_registry import NoMediaNode
 
 logger = logging.getLogger(__name__)
 
+TIMEOUT_SECONDS = 5.0
 
-async def command(room: str, action: str, **args: Any) -> bool:
+
+def command(room: str, action: str, **args: Any) -> bool:
     """Send one signed command; False when no node serves the room or it did not apply.
 
     Without a node nothing needs enforcing: the next join token carries the new state.
+    Blocking (a short HTTP call): runs in the worker thread of the handler that decided.
     """
     try:
         node = registry().node_for_room(room)
@@ -27,8 +32,9 @@ async def command(room: str, action: str, **args: Any) -> bool:
         return False
     token = media_signals.sign_command(room, action, **args)
     try:
-        async with httpx.AsyncClient(timeout=5) as http:
-            response = await http.post(node.url.rstrip("/") + "/control", content=token)
+        response = httpx.post(
+            node.url.rstrip("/") + "/control", content=token, timeout=TIMEOUT_SECONDS
+        )
     except httpx.HTTPError as exc:
         logger.warning("command %s for room %s not delivered: %s", action, room, exc)
         return False
@@ -36,3 +42,9 @@ async def command(room: str, action: str, **args: Any) -> bool:
         logger.warning("node refused command %s: %s", action, response.status_code)
         return False
     return bool(response.json().get("applied"))
+
+
+def command_after_commit(session: Session, room: str, action: str, **args: Any) -> None:
+    """Have the room's node enforce ``action`` once the decision is stored (never before:
+    a decision that rolled back must not reach the node)."""
+    after_commit(session, lambda: command(room, action, **args))

@@ -1,13 +1,16 @@
 """What the moderator of a room decides: who comes in from the lobby, who presents, who is
-muted or removed, whether the room is locked, when it ends. Each decision is audited and told
-to the room after commit; the state then has the media node enforce it (media_control)."""
+muted or removed, whether the room is locked, when it ends. Each decision is audited, told
+to the room after commit, and (presenter, removal, mute) enforced by the room's media node
+(media_control) after commit."""
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from app.models import MeetingParticipant
 from app.models.base import utcnow
+from app.services import media_control
+from app.services.context import scoped
 from app.services.errors import InvalidInput
 from app.services.meetings import (
     Attendee,
@@ -25,7 +28,7 @@ def list_waiting(session: Session, attendee: Attendee) -> list[ParticipantView]:
     if not attendee.is_moderator:
         return []
     rows = session.exec(
-        select(MeetingParticipant)
+        scoped(attendee.ctx, MeetingParticipant)
         .where(
             MeetingParticipant.meeting_id == attendee.meeting_id,
             MeetingParticipant.removed_at.is_(None),  # type: ignore[union-attr]
@@ -58,6 +61,7 @@ def set_presenter(session: Session, attendee: Attendee, key: str) -> None:
     session.add(meeting)
     audit_event(session, attendee, "meeting.presenter_changed", presenter=target.key)
     publish_after_commit(session, attendee.room, {"type": "presenter", "key": target.key})
+    media_control.command_after_commit(session, attendee.room, "presenter", participant=target.key)
 
 
 def remove_participant(session: Session, attendee: Attendee, key: str) -> None:
@@ -75,6 +79,7 @@ def remove_participant(session: Session, attendee: Attendee, key: str) -> None:
         session.add(meeting)
     audit_event(session, attendee, "meeting.participant_removed", participant=key)
     publish_after_commit(session, attendee.room, {"type": "removed", "key": key})
+    media_control.command_after_commit(session, attendee.room, "remove", participant=key)
 
 
 def mute_participant(session: Session, attendee: Attendee, key: str) -> None:
@@ -83,6 +88,9 @@ def mute_participant(session: Session, attendee: Attendee, key: str) -> None:
     target = participant_by_key(session, attendee, key)
     audit_event(session, attendee, "meeting.participant_muted", participant=target.key)
     publish_after_commit(session, attendee.room, {"type": "muted", "key": target.key})
+    media_control.command_after_commit(
+        session, attendee.room, "mute", participant=target.key, kind="audio", muted=True
+    )
 
 
 def set_locked(session: Session, attendee: Attendee, locked: bool) -> None:

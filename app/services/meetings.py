@@ -13,16 +13,16 @@ import secrets
 from sqlmodel import Session, select
 
 from app import routes
-from app.models import Meeting, MeetingParticipant, MeetingRole, Role, Tenant, User
+from app.models import Meeting, MeetingParticipant, MeetingRole, Tenant, User
 from app.models.base import utcnow
-from app.services import audit, mail_outbox, room_bus, sessions
-from app.services.context import TenantContext, scoped
+from app.services import audit, guard, mail_outbox, room_bus
+from app.services.context import TenantContext, get_scoped, scoped
 from app.services.db import after_commit
-from app.services.errors import AccessDenied, InvalidInput, NotFound, NotSignedIn
+from app.services.errors import AccessDenied, InvalidInput, NotFound
+from app.services.guard import HOSTS
 from app.services.secrets import token_hash
 from app.services.users import clean_email
 
-HOSTS = frozenset({Role.ADVISOR, Role.ADMIN})
 MAX_PARTICIPANTS = 12
 NAME_LIMIT = 80
 
@@ -47,6 +47,17 @@ class Attendee:
         """The host moderates: mute, remove, lock, presenter rights, invitations."""
         return self.role == MeetingRole.MODERATOR
 
+    @property
+    def ctx(self) -> TenantContext:
+        """The service context of this participant (guests have no user account: their key
+        names them in the audit trail); room queries are scoped with it like any other."""
+        return TenantContext(
+            tenant_id=self.tenant_id,
+            tenant_slug="",
+            user_id=self.user_id,
+            actor_label=f"{self.name or 'guest'} [{self.key}]",
+        )
+
 
 @dataclasses.dataclass(frozen=True)
 class ParticipantView:
@@ -69,14 +80,8 @@ def _clean_guest_name(raw: str) -> str:
 
 def audit_event(session: Session, attendee: Attendee, action: str, **details: object) -> None:
     """An audit event by a participant (guests have no user account; their key names them)."""
-    ctx = TenantContext(
-        tenant_id=attendee.tenant_id,
-        tenant_slug="",
-        user_id=attendee.user_id,
-        actor_label=f"{attendee.name or 'guest'} [{attendee.key}]",
-    )
     audit.record(
-        session, ctx, action, target_type="meeting", target_id=attendee.meeting_id,
+        session, attendee.ctx, action, target_type="meeting", target_id=attendee.meeting_id,
         details=details,
     )  # fmt: skip
 
@@ -150,9 +155,11 @@ def list_open_meetings(session: Session, ctx: TenantContext) -> list[Meeting]:
 
 # --- who is in the room -----------------------------------------------------------------------
 def _meeting(session: Session, tenant_id: int, room: str) -> Meeting:
-    meeting = session.exec(
-        select(Meeting).where(Meeting.tenant_id == tenant_id, Meeting.room == room)
-    ).first()
+    tenant = session.get(Tenant, tenant_id) if tenant_id else None
+    if tenant is None or not tenant.active:  # a suspended tenant takes no visitors
+        raise NotFound("meeting.not_found")
+    ctx = TenantContext.system(tenant_id, tenant.slug)
+    meeting = session.exec(scoped(ctx, Meeting).where(Meeting.room == room)).first()
     if meeting is None:
         raise NotFound("meeting.not_found")
     if meeting.ended_at is not None:
@@ -170,28 +177,22 @@ def authorize_attendee(
         AccessDenied: the participant was removed, or the session is not the host's.
     """
     meeting = _meeting(session, tenant_id, room)
+    in_meeting = scoped(TenantContext.system(tenant_id, ""), MeetingParticipant).where(
+        MeetingParticipant.meeting_id == meeting.id
+    )
     participant: MeetingParticipant | None = None
     if link_secret:
         participant = session.exec(
-            select(MeetingParticipant).where(
-                MeetingParticipant.link_hash == token_hash(link_secret),
-                MeetingParticipant.meeting_id == meeting.id,
-            )
+            in_meeting.where(MeetingParticipant.link_hash == token_hash(link_secret))
         ).first()
         if participant is None:
             raise NotFound("meeting.link_unknown")
     elif session_token:
-        try:
-            who = sessions.validate(session, session_token)
-        except NotSignedIn:
-            raise AccessDenied() from None
-        if who.tenant_id != tenant_id:
+        who = guard.signed_in_here(session, session_token, tenant_id)
+        if who is None:
             raise AccessDenied()
         participant = session.exec(
-            select(MeetingParticipant).where(
-                MeetingParticipant.meeting_id == meeting.id,
-                MeetingParticipant.user_id == who.user_id,
-            )
+            in_meeting.where(MeetingParticipant.user_id == who.user_id)
         ).first()
     if participant is None:
         raise AccessDenied()
@@ -214,9 +215,11 @@ def authorize_attendee(
 
 def get_meeting(session: Session, attendee: Attendee) -> Meeting:
     """The attendee's meeting."""
-    meeting = session.get(Meeting, attendee.meeting_id)
-    assert meeting is not None
-    return meeting
+    return get_scoped(session, attendee.ctx, Meeting, attendee.meeting_id)
+
+
+def _own_row(session: Session, attendee: Attendee) -> MeetingParticipant:
+    return get_scoped(session, attendee.ctx, MeetingParticipant, attendee.participant_id)
 
 
 def media_on_by_default(session: Session, attendee: Attendee) -> bool:
@@ -234,9 +237,8 @@ def join(session: Session, attendee: Attendee, *, name: str, consent: bool) -> A
     Raises:
         InvalidInput: no consent, no name, or the room is locked for newcomers.
     """
-    participant = session.get(MeetingParticipant, attendee.participant_id)
+    participant = _own_row(session, attendee)
     meeting = get_meeting(session, attendee)
-    assert participant is not None
     if participant.consent_at is None:
         if not consent:
             raise InvalidInput("meeting.consent_required")
@@ -260,7 +262,7 @@ def list_participants(session: Session, attendee: Attendee) -> list[ParticipantV
     require_in_room(attendee)
     meeting = get_meeting(session, attendee)
     rows = session.exec(
-        select(MeetingParticipant).where(
+        scoped(attendee.ctx, MeetingParticipant).where(
             MeetingParticipant.meeting_id == attendee.meeting_id,
             MeetingParticipant.removed_at.is_(None),  # type: ignore[union-attr]
             MeetingParticipant.admitted_at.is_not(None),  # type: ignore[union-attr]
@@ -283,7 +285,7 @@ def list_participants(session: Session, attendee: Attendee) -> list[ParticipantV
 def participant_by_key(session: Session, attendee: Attendee, key: str) -> MeetingParticipant:
     """A participant of the attendee's meeting (NotFound when removed or unknown)."""
     row = session.exec(
-        select(MeetingParticipant).where(
+        scoped(attendee.ctx, MeetingParticipant).where(
             MeetingParticipant.meeting_id == attendee.meeting_id, MeetingParticipant.key == key
         )
     ).first()
@@ -316,7 +318,7 @@ def invite(
     meeting = get_meeting(session, attendee)
     count = len(
         session.exec(
-            select(MeetingParticipant.id).where(
+            scoped(attendee.ctx, MeetingParticipant).where(
                 MeetingParticipant.meeting_id == meeting.id,
                 MeetingParticipant.removed_at.is_(None),  # type: ignore[union-attr]
             )
@@ -355,8 +357,7 @@ def handover_link(session: Session, attendee: Attendee, current_secret: str = ""
     assert tenant is not None
     if current_secret:
         return personal_link(tenant, attendee.room, current_secret)
-    participant = session.get(MeetingParticipant, attendee.participant_id)
-    assert participant is not None
+    participant = _own_row(session, attendee)
     secret = secrets.token_urlsafe(24)
     participant.link_hash = token_hash(secret)
     session.add(participant)
@@ -366,8 +367,7 @@ def handover_link(session: Session, attendee: Attendee, current_secret: str = ""
 def raise_hand(session: Session, attendee: Attendee, raised: bool) -> None:
     """Raise or lower the caller's hand."""
     require_in_room(attendee)
-    participant = session.get(MeetingParticipant, attendee.participant_id)
-    assert participant is not None
+    participant = _own_row(session, attendee)
     participant.hand_raised = raised
     session.add(participant)
     publish_after_commit(session, attendee.room, {"type": "participants"})

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import datetime as dt
+import functools
+import hashlib
 import secrets
+from http.cookies import CookieError, SimpleCookie
 
+from cryptography.fernet import Fernet, InvalidToken
 from sqlmodel import Session, col, select, update
 
 from app.models import Role, Tenant, User, UserSession, UserStatus
@@ -17,6 +22,10 @@ from app.settings import get_settings
 # Writing last_seen on every event would turn each click into a DB write; a minute is fine
 # against an idle limit counted in tens of minutes.
 TOUCH_INTERVAL = dt.timedelta(seconds=60)
+
+COOKIE_NAME = "consilio_session"
+# How long the browser has to collect its cookie after signing in (one redirect).
+HANDOVER_SECONDS = 60
 
 
 @dataclasses.dataclass(frozen=True)
@@ -153,3 +162,76 @@ def revoke_all_for_user(session: Session, user_id: int, *, except_token: str = "
     if except_token:
         query = query.where(col(UserSession.token_hash) != token_hash(except_token))
     session.exec(query)  # type: ignore[call-overload]
+
+
+def token_from_cookie_header(header: str) -> str:
+    """The session token in a request's ``Cookie`` header ("" when there is none).
+
+    The cookie is HttpOnly: page scripts never see it; the server reads it from the event
+    socket's handshake and from plain HTTP requests.
+    """
+    if not header:
+        return ""
+    jar: SimpleCookie = SimpleCookie()
+    try:
+        jar.load(header)
+    except CookieError:
+        return ""
+    morsel = jar.get(COOKIE_NAME)
+    return morsel.value if morsel is not None else ""
+
+
+@functools.cache
+def _handover_fernet(secret_key: str) -> Fernet:
+    raw = hashlib.sha256(b"consilio-session-handover:" + secret_key.encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(raw))
+
+
+def hand_over(token: str) -> str:
+    """An opaque code with which the browser collects its new session as an HttpOnly cookie.
+
+    Sign-in happens over the event socket, which cannot set cookies; the browser then opens
+    ``/api/session/start?code=…`` (see :func:`redeem_handover`). The code is encrypted,
+    expires after :data:`HANDOVER_SECONDS` and works once.
+    """
+    return _handover_fernet(get_settings().secret_key).encrypt(token.encode()).decode()
+
+
+def redeem_handover(session: Session, code: str) -> str:
+    """Turn a hand-over code into the session cookie's value, once.
+
+    The session's token is replaced by a fresh one here, so the code (and the token inside
+    it, which went through the event socket) is worthless afterwards, even to someone who
+    saw it; two browsers racing with one code get one session between them.
+
+    Raises:
+        NotSignedIn: unknown, expired or used code, or a session that is not fully signed in.
+    """
+    if not code or len(code) > 500:
+        raise NotSignedIn()
+    try:
+        token = (
+            _handover_fernet(get_settings().secret_key)
+            .decrypt(code.encode(), ttl=HANDOVER_SECONDS)
+            .decode()
+        )
+    except (InvalidToken, UnicodeDecodeError):
+        raise NotSignedIn() from None
+    row = _find(session, token)
+    if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
+        raise NotSignedIn()
+    if not row.second_factor_passed:
+        raise NotSignedIn()
+    fresh = secrets.token_urlsafe(32)
+    swapped = session.exec(
+        update(UserSession)  # type: ignore[call-overload]
+        .where(
+            col(UserSession.id) == row.id,
+            col(UserSession.token_hash) == token_hash(token),
+            col(UserSession.revoked_at).is_(None),
+        )
+        .values(token_hash=token_hash(fresh), last_seen_at=utcnow())
+    )
+    if swapped.rowcount != 1:
+        raise NotSignedIn()
+    return fresh

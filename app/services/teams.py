@@ -66,7 +66,7 @@ def save_team(
     return team
 
 
-def delete_team(session: Session, ctx: TenantContext, team_id: int) -> None:
+def delete_team(session: Session, ctx: TenantContext, team_id: int | str) -> None:
     """Remove a team; its members stay, without a team (admins only)."""
     if ctx.role not in ADMINS:
         raise AccessDenied()

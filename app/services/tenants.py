@@ -181,10 +181,12 @@ def create_tenant(
     return tenant
 
 
-def set_tenant_active(session: Session, ctx: TenantContext, tenant_id: int, active: bool) -> Tenant:
+def set_tenant_active(
+    session: Session, ctx: TenantContext, tenant_id: int | str, active: bool
+) -> Tenant:
     """Suspend or re-enable a tenant (super admins only)."""
     _require_super_admin(ctx)
-    tenant = session.get(Tenant, tenant_id)
+    tenant = session.get(Tenant, int(tenant_id)) if str(tenant_id).isdigit() else None
     if tenant is None:
         raise NotFound()
     if tenant.id == ctx.tenant_id and not active:

@@ -60,11 +60,12 @@ def list_users(session: Session, ctx: TenantContext, *, search: str = "") -> lis
     return list(session.exec(query.order_by(col(User.display_name))).all())
 
 
-def get_user(session: Session, ctx: TenantContext, user_id: int) -> User:
+def get_user(session: Session, ctx: TenantContext, user_id: int | str) -> User:
     """One user of the caller's tenant; users see themselves, admins see everyone."""
-    if ctx.user_id != user_id:
+    user = get_scoped(session, ctx, User, user_id)
+    if ctx.user_id != user.id:
         _require_admin(ctx)
-    return get_scoped(session, ctx, User, user_id)
+    return user
 
 
 def _send_invitation(session: Session, tenant: Tenant, user: User) -> None:
@@ -141,7 +142,7 @@ def invite_user(
     return user
 
 
-def resend_invitation(session: Session, ctx: TenantContext, user_id: int) -> User:
+def resend_invitation(session: Session, ctx: TenantContext, user_id: int | str) -> User:
     """Mail a fresh activation link; earlier links stop working (admins only)."""
     _require_admin(ctx)
     user = get_scoped(session, ctx, User, user_id)
@@ -152,7 +153,7 @@ def resend_invitation(session: Session, ctx: TenantContext, user_id: int) -> Use
     return user
 
 
-def change_role(session: Session, ctx: TenantContext, user_id: int, role: Role | str) -> User:
+def change_role(session: Session, ctx: TenantContext, user_id: int | str, role: Role | str) -> User:
     """Give a user another tenant role (admins only; nobody demotes themselves)."""
     _require_admin(ctx)
     try:
@@ -171,7 +172,7 @@ def change_role(session: Session, ctx: TenantContext, user_id: int, role: Role |
     user.updated_at = utcnow()
     session.add(user)
     # New permissions take effect on the next request; fewer permissions must not linger.
-    sessions.revoke_all_for_user(session, user_id)
+    sessions.revoke_all_for_user(session, user.id or 0)
     audit.record(
         session,
         ctx,
@@ -206,7 +207,7 @@ def set_team(
     return user
 
 
-def deactivate_user(session: Session, ctx: TenantContext, user_id: int) -> User:
+def deactivate_user(session: Session, ctx: TenantContext, user_id: int | str) -> User:
     """Deactivate an account; its sessions end at once (admins only, not themselves)."""
     _require_admin(ctx)
     user = get_scoped(session, ctx, User, user_id)
@@ -217,12 +218,12 @@ def deactivate_user(session: Session, ctx: TenantContext, user_id: int) -> User:
     user.status = UserStatus.INACTIVE.value
     user.updated_at = utcnow()
     session.add(user)
-    sessions.revoke_all_for_user(session, user_id)
+    sessions.revoke_all_for_user(session, user.id or 0)
     audit.record(session, ctx, "user.deactivated", target_type="user", target_id=user.id)
     return user
 
 
-def reactivate_user(session: Session, ctx: TenantContext, user_id: int) -> User:
+def reactivate_user(session: Session, ctx: TenantContext, user_id: int | str) -> User:
     """Let a deactivated user sign in again (invited again if they never set a password)."""
     _require_admin(ctx)
     user = get_scoped(session, ctx, User, user_id)

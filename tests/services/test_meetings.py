@@ -255,3 +255,20 @@ def test_with_a_lobby_guests_wait_until_admitted_and_get_no_media_pass_before(
     assert row.admitted_at is not None
     assert meeting_moderation.list_waiting(db, host) == []
     assert "Eva Wartend" in [v.name for v in meetings.list_participants(db, host)]
+
+
+def test_guests_of_a_suspended_tenant_are_refused_everywhere(
+    db: Session, alpha: TenantWorld, room: str
+) -> None:
+    host = host_of(db, alpha, room)
+    link = meetings.invite(db, host, name="Eva")
+    db.commit()
+    tenant = db.get(Tenant, alpha.tenant.id)
+    tenant.active = False
+    db.add(tenant)
+    db.commit()
+    assert alpha.tenant.id is not None
+    with pytest.raises(NotFound):  # the link (and with it the media pass) no longer works
+        meetings.authorize_attendee(db, alpha.tenant.id, room, link_secret=link_secret(link))
+    with pytest.raises(NotFound):
+        meetings.authorize_attendee(db, alpha.tenant.id, room, session_token="x")
