@@ -38,6 +38,7 @@ def upgrade() -> None:
         sa.column('id', sa.Integer),
         sa.column('body_html', sa.Text),
         sa.column('body_text', sa.Text),
+        sa.column('last_error', sa.String),
     )
     connection = op.get_bind()
     for mail_id, html, text in connection.execute(sa.select(mails.c.id, mails.c.body_html, mails.c.body_text)).all():
@@ -46,6 +47,14 @@ def upgrade() -> None:
             connection.execute(
                 sa.update(mails).where(mails.c.id == mail_id).values(body_html=redacted[0], body_text=redacted[1])
             )
+
+
+    # Admins now see a translated message key, never a raw exception text.
+    connection.execute(
+        sa.update(mails)
+        .where(mails.c.last_error != '', ~mails.c.last_error.like('mail.error.%'))
+        .values(last_error='mail.error.rejected')
+    )
 
 
 def downgrade() -> None:

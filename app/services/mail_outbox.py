@@ -331,8 +331,10 @@ def get_mail(session: Session, ctx: TenantContext, mail_id: int | str) -> MailVi
 
 
 def _require_dev_outbox(ctx: TenantContext) -> None:
-    if ctx.role != Role.SUPER_ADMIN or not get_settings().dev_mode:
+    if ctx.role != Role.SUPER_ADMIN:
         raise AccessDenied()
+    if not get_settings().dev_mode:
+        raise AccessDenied("outbox.dev_only")
 
 
 def list_dev_outbox(session: Session, ctx: TenantContext, *, limit: int = 100) -> list[MailView]:
