@@ -8,13 +8,12 @@ template built to hang costs one child for a few seconds and the caller gets
 about a tenth of a second) and at most :data:`CHILDREN` render at once per process; more
 callers wait their turn (a render normally takes a millisecond).
 
-:func:`render_parts` blocks the calling thread; :func:`render_parts_async` awaits the same
-work from an event loop without blocking it.
+:func:`render_parts` blocks only the calling thread: while it waits on the child it holds
+no lock the event loop needs (not even the GIL), so a worker thread may call it.
 """
 
 from __future__ import annotations
 
-import asyncio
 import atexit
 import contextlib
 import json
@@ -152,13 +151,6 @@ def render_parts(
     if reply.get("error") == "invalid":
         raise InvalidInput("error.template_invalid", detail=str(reply.get("detail", ""))[:200])
     raise InvalidInput("error.template_too_expensive")
-
-
-async def render_parts_async(
-    subject: str, html: str, text: str, values: dict[str, Any], *, timeout: float = WALL_SECONDS
-) -> dict[str, str]:
-    """:func:`render_parts` for event-loop code: the loop keeps serving while it waits."""
-    return await asyncio.to_thread(render_parts, subject, html, text, values, timeout=timeout)
 
 
 def stop_children() -> None:

@@ -8,7 +8,6 @@ the body is ours and renders here.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from pathlib import Path
 from typing import Any
@@ -114,8 +113,8 @@ def _check_size(source: TemplateSource) -> None:
 def render(source: TemplateSource, brand: Branding, params: dict[str, Any]) -> RenderedMail:
     """Render a template (in a sandbox child) and wrap the body in the tenant's layout.
 
-    Blocks the calling thread for at most a few seconds; event-loop code awaits
-    :func:`preview_async` or runs this in a thread.
+    Blocks the calling thread for at most a few seconds (the state guard runs handler
+    bodies in a worker thread, so the event loop keeps serving meanwhile).
 
     Raises:
         InvalidInput: ``error.template_invalid`` with the Jinja message when the source is
@@ -191,21 +190,6 @@ def save_template(session: Session, ctx: TenantContext, source: TemplateSource) 
         target_type="mail_template",
         target_id=f"{source.key}/{source.locale}",
     )
-
-
-async def preview_async(
-    session: Session, ctx: TenantContext, source: TemplateSource
-) -> RenderedMail:
-    """:func:`preview` for event-loop code: the loop keeps serving others meanwhile.
-
-    The caller must not use ``session`` until this returns.
-    """
-    return await asyncio.to_thread(preview, session, ctx, source)
-
-
-async def save_template_async(session: Session, ctx: TenantContext, source: TemplateSource) -> None:
-    """:func:`save_template` for event-loop code (see :func:`preview_async`)."""
-    await asyncio.to_thread(save_template, session, ctx, source)
 
 
 def reset_template(session: Session, ctx: TenantContext, key: str, locale: str) -> None:
