@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import math
 import operator
+import os
 import re
 import resource
 import sys
@@ -274,6 +275,7 @@ def _limit_cpu_for_next_render() -> None:
 
 def serve(read: Callable[[], str], write: Callable[[str], None]) -> None:
     """Answer render requests (one JSON object per line) until the input ends."""
+    os.nice(10)  # renders yield the CPU to the web backend that waits for them
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     while line := read():
