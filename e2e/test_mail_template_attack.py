@@ -71,13 +71,13 @@ def test_ping_answers_while_an_admin_previews_an_expensive_template(app_url: str
             tab.call(f"{MAIL_STATE}.edit_draft", {"part": "body_html", "value": attack}, PARAMS)
             done = threading.Event()
 
-            def preview() -> None:
+            def preview(done: threading.Event) -> None:
                 delta = tab.call(f"{MAIL_STATE}.preview", {}, PARAMS)
                 errors.append(str(delta.get(MAIL_STATE, {}).get("error_rx_state_", "")))
                 done.set()
 
             started = time.monotonic()
-            threading.Thread(target=preview, daemon=True).start()
+            threading.Thread(target=preview, args=(done,), daemon=True).start()
             while not done.is_set() and time.monotonic() - started < 30:
                 during.append(_ping_ms(app_url))
                 time.sleep(0.02)
