@@ -115,9 +115,10 @@ def test_undeliverable_mail_is_retried_then_shown_to_admins_as_failed(
     )
     db.commit()
 
-    def failed() -> bool:
+    def failed() -> bool:  # the mail is marked failed, then the job failure is filed
         db.expire_all()
-        return db.exec(select(OutboundMail)).one().status == MailStatus.FAILED
+        filed = db.exec(select(JobFailure)).first() is not None
+        return filed and db.exec(select(OutboundMail)).one().status == MailStatus.FAILED
 
     _wait_for(failed, timeout=30)
     mail = db.exec(select(OutboundMail)).one()
