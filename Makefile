@@ -11,13 +11,14 @@ export REFLEX_USE_SYSTEM_BUN := 1
 export NPM_CONFIG_REGISTRY ?= $(shell npm config get registry 2>/dev/null || echo https://registry.npmjs.org/)
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help dev install migrate seed test lint typecheck unit media e2e e2e-meeting web-build loadtest bench-sfu system-packages clean
+.PHONY: help dev install migrate seed test lint typecheck unit media e2e e2e-meeting web-build loadtest bench-sfu bench-loop system-packages clean
 
 help:
 	@echo "make dev       install what is missing and run Consilio at http://localhost:3000"
 	@echo "make test      lint, type check, unit + integration tests (PostgreSQL, Redis, SMTP), e2e (Chromium)"
 	@echo "make loadtest  Locust benchmark (login + browse) on loopback: USERS=20 DURATION=60s REDIS=1"
 	@echo "make bench-sfu media node CPU per forwarded 1 Mbit/s stream vs aiortc MediaRelay"
+	@echo "make bench-loop light events' round trip while 20 tabs sign in (APP_ROOT=other checkout)"
 
 # --- installation (stamps make a second run fast) ---------------------------------------
 $(VENV)/.installed: pyproject.toml
@@ -88,6 +89,11 @@ loadtest: install
 # aiortc's MediaRelay as baseline, in a loopback-only network namespace. Prints JSON lines.
 bench-sfu: install system-packages
 	bash tools/private-net.sh $(PY) -m loadtests.sfu_bench
+
+# Light events of 100 tabs, idle and while 20 other tabs sign in continuously (one backend).
+APP_ROOT ?= $(CURDIR)
+bench-loop: install
+	$(PY) -m loadtests.event_loop_bench --app-root $(APP_ROOT)
 
 clean:
 	rm -rf .web .states data/consilio.db artifacts

@@ -59,6 +59,11 @@ class Settings(BaseSettings):
     argon2_time_cost: int = Field(default=2, description="argon2id iterations (OWASP: 2).")
     argon2_memory_kib: int = Field(default=19456, description="argon2id memory (OWASP: 19 MiB).")
     argon2_parallelism: int = Field(default=1, description="argon2id lanes (OWASP: 1).")
+    password_hash_threads: int = Field(
+        default=0,
+        description="argon2 computations at once per process (0: one less than the cores, "
+        "at least 1), so sign-ins never take the core that serves everyone's clicks.",
+    )
     smtp_host: str | None = Field(
         default=None, description="Platform SMTP host; unset keeps mail in the dev outbox."
     )
@@ -125,10 +130,34 @@ class Settings(BaseSettings):
     )
     turn_realm: str = Field(default="consilio", description="TURN realm.")
     turn_credential_seconds: int = Field(
-        default=3600, description="Lifetime of the TURN credentials a participant gets."
+        default=600,
+        ge=2,
+        description="Lifetime of the TURN credentials a participant gets; the media node "
+        "sends fresh ones at half this while the participant is in the room.",
     )
     media_join_token_seconds: int = Field(
         default=120, description="How long a join token for a media node stays valid."
+    )
+    media_join_deadline_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="A media node closes a signaling socket that has not joined by then.",
+    )
+    media_sockets_per_address: int = Field(
+        default=50,
+        ge=1,
+        description="Signaling sockets one client address may hold open on a media node.",
+    )
+    media_socket_messages_per_second: float = Field(
+        default=10.0,
+        gt=0,
+        description="Signaling messages a second one socket may send on average (more closes it).",
+    )
+    media_socket_message_burst: int = Field(
+        default=100,
+        ge=1,
+        description="Signaling messages one socket may send at once (joining a large room "
+        "subscribes to every feed).",
     )
     media_probe_seconds: float = Field(
         default=30.0,

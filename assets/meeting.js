@@ -101,6 +101,7 @@
       switch (message.type) {
         case "joined": {
           this.participant = message.participant;
+          if (message.iceServers) this.options.iceServers = message.iceServers;
           for (const p of message.participants) this.names.set(p.id, p.name);
           await this.publish("camera", this.local);
           if (this.options.audio === false) this.send(this.muteMessage("audio", true));
@@ -174,6 +175,9 @@
           this.dropSubscription(feedOf(message.participant, "screen"));
           this.emit("participant-left", message);
           break;
+        case "ice-servers":
+          this.renewIceServers(message.iceServers);
+          break;
         case "removed":
         case "replaced":
           this.emit(message.type, message);
@@ -186,6 +190,22 @@
 
     newPeerConnection() {
       return new RTCPeerConnection({ iceServers: this.options.iceServers || [] });
+    }
+
+    // Fresh TURN credentials from the node (they live minutes and are renewed while we are in
+    // the room): every peer connection uses them from now on.
+    renewIceServers(iceServers) {
+      if (!Array.isArray(iceServers)) return;
+      this.options.iceServers = iceServers;
+      const pcs = [...this.publishers.values(), ...[...this.subscriptions.values()].map((s) => s.pc)];
+      for (const pc of pcs) {
+        if (pc.signalingState === "closed") continue;
+        try {
+          pc.setConfiguration({ ...pc.getConfiguration(), iceServers });
+        } catch (error) {
+          console.warn("could not apply fresh ICE servers", error);
+        }
+      }
     }
 
     async publish(source, stream) {

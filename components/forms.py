@@ -114,7 +114,7 @@ def labelled_switch(
 ) -> rx.Component:
     """An on/off switch with its visible label bound by id."""
     return rx.hstack(
-        rx.switch(id=element_id, checked=checked, on_change=on_change),
+        rx.switch(id=element_id, name=element_id, checked=checked, on_change=on_change),
         rx.el.label(label, html_for=element_id),
         align="center",
     )

@@ -123,6 +123,7 @@ def device_fields(texts: DeviceTexts) -> rx.Component:
             rx.el.label(label, html_for=element_id, style={"fontSize": "0.9em"}),
             rx.el.select(
                 id=element_id,
+                name=element_id,
                 data_device_kind=kind,
                 data_fallback=texts.fallback,
                 class_name="device-select",

@@ -12,6 +12,33 @@ import reflex as rx
 T = rx.Var[str]
 
 
+@dataclasses.dataclass
+class ParticipantRow:
+    """One line of the participants list (or the lobby), as the page shows it."""
+
+    key: str = ""
+    name: str = ""
+    role: str = ""
+    online: bool = False
+    hand: bool = False
+    presenter: bool = False
+    me: bool = False
+
+
+@dataclasses.dataclass
+class ChatRow:
+    """One chat line: a message and/or a shared file."""
+
+    id: str = ""
+    author: str = ""
+    mine: bool = False
+    text: str = ""
+    at: str = ""  # ISO time, shown in the viewer's clock
+    file_id: str = ""
+    filename: str = ""
+    size: str = ""  # "12.3 KB" in the viewer's language
+
+
 @dataclasses.dataclass(frozen=True)
 class RosterTexts:
     """Labels of the participants list."""
@@ -30,7 +57,7 @@ class RosterTexts:
 
 
 def participants_list(
-    rows: rx.Var[list[dict[str, str]]],
+    rows: rx.Var[list[ParticipantRow]],
     texts: RosterTexts,
     *,
     moderator: rx.Var[bool],
@@ -42,52 +69,52 @@ def participants_list(
 ) -> rx.Component:
     """Everyone in the room, with the moderator's actions next to each other person."""
 
-    def row(p: rx.Var[dict[str, str]]) -> rx.Component:
+    def row(p: rx.Var[ParticipantRow]) -> rx.Component:
         actions = rx.hstack(
             rx.cond(
-                p["hand"] == "yes",
+                p.hand,
                 rx.icon_button(
                     rx.icon("hand"),
                     size="1",
                     variant="ghost",
                     aria_label=texts.lower_hand,
-                    on_click=on_lower_hand(p["key"]),
+                    on_click=on_lower_hand(p.key),
                 ),
                 rx.fragment(),
             ),
             rx.cond(
-                p["presenter"] == "yes",
+                p.presenter,
                 rx.fragment(),
                 rx.icon_button(
                     rx.icon("presentation"),
                     size="1",
                     variant="soft",
-                    aria_label=texts.make_presenter + ": " + p["name"],
+                    aria_label=texts.make_presenter + ": " + p.name,
                     title=texts.make_presenter,
-                    on_click=on_presenter(p["key"]),
+                    on_click=on_presenter(p.key),
                     class_name="make-presenter",
                 ),
             ),
             rx.cond(
-                p["me"] == "yes",
+                p.me,
                 rx.fragment(),
                 rx.hstack(
                     rx.icon_button(
                         rx.icon("mic_off"),
                         size="1",
                         variant="soft",
-                        aria_label=texts.mute + ": " + p["name"],
+                        aria_label=texts.mute + ": " + p.name,
                         title=texts.mute,
-                        on_click=on_mute(p["key"]),
+                        on_click=on_mute(p.key),
                         class_name="mute-participant",
                     ),
                     rx.icon_button(
                         rx.icon("camera"),
                         size="1",
                         variant="soft",
-                        aria_label=texts.snapshot + ": " + p["name"],
+                        aria_label=texts.snapshot + ": " + p.name,
                         title=texts.snapshot,
-                        on_click=on_snapshot(p["key"]),
+                        on_click=on_snapshot(p.key),
                         class_name="snapshot-participant",
                     ),
                     rx.icon_button(
@@ -95,9 +122,9 @@ def participants_list(
                         size="1",
                         variant="soft",
                         color_scheme="red",
-                        aria_label=texts.remove + ": " + p["name"],
+                        aria_label=texts.remove + ": " + p.name,
                         title=texts.remove,
-                        on_click=on_remove(p["key"]),
+                        on_click=on_remove(p.key),
                         class_name="remove-participant",
                     ),
                     spacing="1",
@@ -110,26 +137,26 @@ def participants_list(
                 width="8px",
                 height="8px",
                 border_radius="50%",
-                background=rx.cond(p["online"] == "yes", "var(--green-9)", "var(--gray-7)"),
+                background=rx.cond(p.online, "var(--green-9)", "var(--gray-7)"),
                 flex_shrink="0",
-                title=rx.cond(p["online"] == "yes", "", texts.offline),
+                title=rx.cond(p.online, "", texts.offline),
             ),
             rx.vstack(
                 rx.text(
-                    p["name"],
-                    rx.cond(p["me"] == "yes", rx.text.span(" ", texts.you), rx.fragment()),
+                    p.name,
+                    rx.cond(p.me, rx.text.span(" ", texts.you), rx.fragment()),
                     size="2",
                     weight="medium",
                 ),
                 rx.hstack(
-                    rx.cond(p["role"] == "moderator", rx.badge(texts.host), rx.fragment()),
+                    rx.cond(p.role == "moderator", rx.badge(texts.host), rx.fragment()),
                     rx.cond(
-                        p["presenter"] == "yes",
+                        p.presenter,
                         rx.badge(texts.presenter, color_scheme="green"),
                         rx.fragment(),
                     ),
                     rx.cond(
-                        p["hand"] == "yes",
+                        p.hand,
                         rx.badge(rx.icon("hand", size=12), texts.hand, color_scheme="amber"),
                         rx.fragment(),
                     ),
@@ -142,8 +169,8 @@ def participants_list(
             align="center",
             width="100%",
             class_name="participant-row",
-            data_participant=p["key"],
-            data_name=p["name"],
+            data_participant=p.key,
+            data_name=p.name,
         )
 
     return rx.vstack(
@@ -159,7 +186,7 @@ def participants_list(
 
 
 def waiting_list(
-    rows: rx.Var[list[dict[str, str]]],
+    rows: rx.Var[list[ParticipantRow]],
     heading: T,
     admit: T,
     decline: T,
@@ -175,21 +202,21 @@ def waiting_list(
             rx.foreach(
                 rows,
                 lambda w: rx.hstack(
-                    rx.text(w["name"], size="2", weight="medium", flex="1"),
+                    rx.text(w.name, size="2", weight="medium", flex="1"),
                     rx.button(
                         admit,
                         size="1",
-                        on_click=on_admit(w["key"]),
+                        on_click=on_admit(w.key),
                         class_name="admit-guest",
-                        aria_label=admit + ": " + w["name"],
+                        aria_label=admit + ": " + w.name,
                     ),
                     rx.button(
                         decline,
                         size="1",
                         variant="soft",
                         color_scheme="red",
-                        on_click=on_decline(w["key"]),
-                        aria_label=decline + ": " + w["name"],
+                        on_click=on_decline(w.key),
+                        aria_label=decline + ": " + w.name,
                     ),
                     align="center",
                     width="100%",
@@ -222,7 +249,7 @@ class ChatTexts:
 
 
 def chat_panel(
-    lines: rx.Var[list[dict[str, str]]],
+    lines: rx.Var[list[ChatRow]],
     draft: rx.Var[str],
     texts: ChatTexts,
     *,
@@ -235,32 +262,32 @@ def chat_panel(
 ) -> rx.Component:
     """Chat lines (newest last), the message field, and file sharing."""
 
-    def line(m: rx.Var[dict[str, str]]) -> rx.Component:
+    def line(m: rx.Var[ChatRow]) -> rx.Component:
         return rx.box(
             rx.hstack(
-                rx.text(m["author"], size="1", weight="bold"),
-                rx.moment(m["at"], format="HH:mm", font_size="0.75em", color="var(--gray-10)"),
+                rx.text(m.author, size="1", weight="bold"),
+                rx.moment(m.at, format="HH:mm", font_size="0.75em", color="var(--gray-10)"),
                 spacing="2",
                 align="baseline",
             ),
-            rx.cond(m["text"] != "", rx.text(m["text"], size="2"), rx.fragment()),
+            rx.cond(m.text != "", rx.text(m.text, size="2"), rx.fragment()),
             rx.cond(
-                m["file_id"] != "",
+                m.file_id != "",
                 rx.button(
                     rx.icon("paperclip", size=14),
-                    m["filename"],
-                    rx.text.span(" (", m["size"], ")", color="var(--gray-10)"),
+                    m.filename,
+                    rx.text.span(" (", m.size, ")", color="var(--gray-10)"),
                     variant="soft",
                     size="1",
-                    on_click=on_download(m["file_id"]),
-                    aria_label=texts.download + ": " + m["filename"],
+                    on_click=on_download(m.file_id),
+                    aria_label=texts.download + ": " + m.filename,
                     class_name="chat-file",
                 ),
                 rx.fragment(),
             ),
             padding="0.4em 0.6em",
             border_radius="var(--radius-2)",
-            background=rx.cond(m["mine"] == "yes", "var(--accent-a3)", "var(--gray-a3)"),
+            background=rx.cond(m.mine, "var(--accent-a3)", "var(--gray-a3)"),
             class_name="chat-line",
             width="100%",
         )
@@ -289,6 +316,7 @@ def chat_panel(
                     placeholder=texts.message_label,
                     aria_label=texts.message_label,
                     id="meeting-chat-input",
+                    name="meeting-chat-input",
                     flex="1",
                     max_length=2000,
                 ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pyotp
 from playwright.sync_api import Page, expect
 
 from app import routes
@@ -13,7 +14,7 @@ from e2e.conftest import screenshots, sign_in
 PASSWORD = "Helvetia-Admin-2026!"
 
 
-def test_new_tenant_first_admin_activates_from_the_dev_outbox_and_manages_users(
+def test_new_tenant_first_admin_activates_enrols_2fa_and_manages_users(
     page: Page,
 ) -> None:
     sign_in(page, "super@consilio.example", tenant="platform")
@@ -45,7 +46,20 @@ def test_new_tenant_first_admin_activates_from_the_dev_outbox_and_manages_users(
     page.locator("#activate-submit").click()
     expect(page.locator("#activate-submit")).to_have_count(0)
 
+    # A new tenant demands two-factor authentication of its admins: the first sign-in
+    # leads to the account page, and only after enrolling do the admin pages open.
     sign_in(page, "chef@helvetia.example", tenant="helvetia", password=PASSWORD)
+    expect(page).to_have_url(re.compile(r"/t/helvetia/account$"))
+    expect(page.locator("#twofa-required")).to_be_visible()
+    screenshots(page, "account-2fa-required")
+    page.locator("#field-password").fill(PASSWORD)
+    page.locator("#totp-start").click()
+    secret = page.locator("#totp-secret").inner_text().strip()
+    page.locator("#field-code").fill(pyotp.TOTP(secret).now())
+    page.locator("#totp-confirm").click()
+    expect(page.locator("#totp-on")).to_be_visible()
+    expect(page.locator("#twofa-required")).to_have_count(0)
+    page.goto(f"/t/helvetia{routes.ADMIN_USERS}")
     expect(page).to_have_url(re.compile(r"/t/helvetia/admin/users$"))
     expect(page.locator("#users-table")).to_contain_text("chef@helvetia.example")
     expect(page.locator("header")).to_contain_text("Helvetia Vorsorge")

@@ -327,6 +327,7 @@ def run_configuration(
         "CONSILIO_SECRET_KEY": SECRET,
         "CONSILIO_MEDIA_ICE_ADDRESSES": "127.0.0.1",
         "CONSILIO_LOG_LEVEL": "WARNING",
+        "CONSILIO_MEDIA_SOCKETS_PER_ADDRESS": "1000",  # every client is on 127.0.0.1
         "PYTHONPATH": str(ROOT),
     }
     port = _free_port()

@@ -7,13 +7,34 @@ import contextlib
 import dataclasses
 import json
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from app.services.join_tokens import JoinGrant
 from media_nodes import metrics
+from media_nodes.join_ledger import JoinLedger
+from media_nodes.publication import Publication
 
-if TYPE_CHECKING:
-    from media_nodes.publication import Publication
-    from media_nodes.session import ParticipantSession
+
+class Member(Protocol):
+    """What a room needs of a participant's connection (a session.ParticipantSession)."""
+
+    grant: JoinGrant | None
+    receives: frozenset[str]  # the video codecs they can receive
+
+    @property
+    def publications(self) -> dict[str, Publication]: ...
+
+    async def send(self, message: dict[str, Any]) -> None: ...
+
+    async def send_text(self, text: str) -> None: ...
+
+    async def unpublish(self, source: str) -> None: ...
+
+    async def drop_subscription(self, feed: str) -> None: ...
+
+    async def send_away(self) -> None: ...
+
+    async def close(self) -> None: ...
 
 
 @dataclasses.dataclass
@@ -21,9 +42,8 @@ class Room:
     """Participants of one meeting on this node."""
 
     id: str
-    participants: dict[str, ParticipantSession] = dataclasses.field(default_factory=dict)
+    participants: dict[str, Member] = dataclasses.field(default_factory=dict)
     presenter: str = ""  # the one participant who may share a screen
-    removed: set[str] = dataclasses.field(default_factory=set)  # sent away; may not come back
 
     def publications(self) -> list[Publication]:
         """Every track published in the room."""
@@ -72,15 +92,24 @@ class Rooms:
     Args:
         on_presence: told (room, participant, online) when a participant's media connection
             comes up or goes away; the node reports it to the app.
+        ledger: used join tokens and removals, which outlive a room (memory when None).
     """
 
-    def __init__(self, on_presence: Presence | None = None) -> None:
+    def __init__(
+        self, on_presence: Presence | None = None, ledger: JoinLedger | None = None
+    ) -> None:
         self._rooms: dict[str, Room] = {}
         self.on_presence: Presence = on_presence or (lambda _room, _who, _online: None)
+        self.ledger = ledger or JoinLedger()
 
     def get(self, room_id: str) -> Room | None:
         """The room if this node serves it."""
         return self._rooms.get(room_id)
+
+    def member(self, room_id: str, participant: str) -> Member | None:
+        """The participant's connection if they are in the room on this node."""
+        room = self._rooms.get(room_id)
+        return room.participants.get(participant) if room is not None else None
 
     def enter(self, room_id: str) -> Room:
         """The room, created on first use."""

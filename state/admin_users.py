@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import reflex as rx
@@ -14,13 +15,26 @@ from state.guard import Acting, acting
 MAX_CSV_BYTES = advisor_import.MAX_BYTES
 
 
+@dataclasses.dataclass
+class UserRow:
+    """One line of the users table (display values; ids are checked again on every action)."""
+
+    id: str = ""
+    email: str = ""
+    name: str = ""
+    role: str = ""
+    status: str = ""  # active | invited | inactive
+    team: str = ""
+    is_self: bool = False
+
+
 class AdminUsersState(rx.State):
     """The users page. Rows hold display values only; ids are checked again on every action."""
 
     error: str = ""
     notice: str = ""
     search: str = ""
-    rows: list[dict[str, str]] = []
+    rows: list[UserRow] = []
     team_options: list[list[str]] = []
     import_rows: list[dict[str, str]] = []
     importing: bool = False
@@ -34,18 +48,16 @@ class AdminUsersState(rx.State):
         ]
 
     @staticmethod
-    def _row(act: Acting, user: User, team_names: dict[int | None, str]) -> dict[str, str]:
-        return {
-            "id": str(user.id),
-            "email": user.email,
-            "name": user.display_name,
-            "role": user.role,
-            "role_key": f"role.{user.role}",
-            "status": user.status,
-            "status_key": f"status.{user.status}",
-            "team": team_names.get(user.team_id, "") + (" ★" if user.is_team_lead else ""),
-            "is_self": "1" if user.id == act.ctx.user_id else "",
-        }
+    def _row(act: Acting, user: User, team_names: dict[int | None, str]) -> UserRow:
+        return UserRow(
+            id=str(user.id),
+            email=user.email,
+            name=user.display_name,
+            role=user.role,
+            status=user.status,
+            team=team_names.get(user.team_id, "") + (" ★" if user.is_team_lead else ""),
+            is_self=user.id == act.ctx.user_id,
+        )
 
     @rx.event
     @acting(ADMINS)

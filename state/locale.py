@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import reflex as rx
-from sqlmodel import Session
 
 from app.i18n import LANGUAGE_NAMES, LANGUAGES, catalog, translate
-from app.services import guard, users
 
 
 class LocaleState(rx.State):
@@ -32,24 +30,6 @@ class LocaleState(rx.State):
         """Switch to ``lang`` if it is a known language enabled by the tenant."""
         if lang in LANGUAGES and lang in enabled:
             self.lang = lang
-
-    @rx.event
-    async def choose(self, lang: str) -> None:
-        """The visitor picked a language; signed-in users keep it in their profile."""
-        from state.guard import Caller, off_loop
-        from state.tenant import TenantState
-
-        tenant = await self.get_state(TenantState)
-        if lang not in LANGUAGES or lang not in tenant.languages:
-            return
-        self.lang = lang
-
-        def remember(db: Session, caller: Caller) -> None:
-            who = guard.signed_in_here(db, caller.token, tenant._tenant_id)
-            if who is not None:
-                users.update_profile(db, guard.context_of(who), locale=lang)
-
-        await off_loop(self, remember)
 
 
 def t(key: str | rx.Var[str]) -> rx.Var[str]:

@@ -11,6 +11,7 @@ from app.i18n import format_number
 from app.services import meeting_chat, meetings
 from app.services.meeting_chat import ChatLine
 from app.services.meeting_settings import MAX_FILE_MB
+from components.meeting_panels import ChatRow
 from state.meeting_access import Attending, attending
 
 UPLOAD_ID = "meeting-chat-upload"
@@ -18,23 +19,23 @@ SNAPSHOT_UPLOAD_ID = "meeting-snapshot-upload"
 MAX_LINES = 300
 
 
-def _row(line: ChatLine, me: str, lang: str) -> dict[str, str]:
-    return {
-        "id": str(line.id),
-        "author": line.author,
-        "mine": "yes" if line.author_key == me else "",
-        "text": line.text,
-        "at": line.at.isoformat(),
-        "file_id": str(line.file_id or ""),
-        "filename": line.filename,
-        "size": f"{format_number(round(line.size / 1024, 1), lang)} KB" if line.file_id else "",
-    }
+def _row(line: ChatLine, me: str, lang: str) -> ChatRow:
+    return ChatRow(
+        id=str(line.id),
+        author=line.author,
+        mine=line.author_key == me,
+        text=line.text,
+        at=line.at.isoformat(),
+        file_id=str(line.file_id or ""),
+        filename=line.filename,
+        size=f"{format_number(round(line.size / 1024, 1), lang)} KB" if line.file_id else "",
+    )
 
 
 class MeetingChatState(rx.State):
     """Chat lines of the room (history on entering, then live from the room bus)."""
 
-    lines: list[dict[str, str]] = []
+    lines: list[ChatRow] = []
     draft: str = ""
     error: str = ""
     unread: int = 0
@@ -49,7 +50,7 @@ class MeetingChatState(rx.State):
 
     def _add(self, line: ChatLine, me: str, lang: str) -> None:
         """A line arrived on the room bus."""
-        if any(row["id"] == str(line.id) for row in self.lines[-20:]):
+        if any(row.id == str(line.id) for row in self.lines[-20:]):
             return
         self.lines = [*self.lines[-(MAX_LINES - 1) :], _row(line, me, lang)]
         if line.author_key != me:

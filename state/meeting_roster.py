@@ -5,26 +5,27 @@ from __future__ import annotations
 import reflex as rx
 
 from app.services import meeting_moderation, meetings
+from components.meeting_panels import ParticipantRow
 from state.meeting_access import Attending, attending
 
 
-def _row(view: meetings.ParticipantView, me: str) -> dict[str, str]:
-    return {
-        "key": view.key,
-        "name": view.name,
-        "role": view.role,
-        "online": "yes" if view.online else "",
-        "hand": "yes" if view.hand_raised else "",
-        "presenter": "yes" if view.presenter else "",
-        "me": "yes" if view.key == me else "",
-    }
+def _row(view: meetings.ParticipantView, me: str) -> ParticipantRow:
+    return ParticipantRow(
+        key=view.key,
+        name=view.name,
+        role=view.role,
+        online=view.online,
+        hand=view.hand_raised,
+        presenter=view.presenter,
+        me=view.key == me,
+    )
 
 
 class RosterState(rx.State):
     """The participants list of the room (refreshed on room events, never polled)."""
 
-    participants: list[dict[str, str]] = []
-    waiting: list[dict[str, str]] = []
+    participants: list[ParticipantRow] = []
+    waiting: list[ParticipantRow] = []
     presenter_key: str = ""
     locked: bool = False
     hand_raised: bool = False
@@ -34,22 +35,22 @@ class RosterState(rx.State):
     def _refresh(self, att: Attending) -> None:
         """Reload the list; announce who came or went (for screen readers too)."""
         me = att.attendee.key
-        before = {p["key"]: p for p in self.participants if p["online"]}
+        before = {p.key: p for p in self.participants if p.online}
         rows = [_row(v, me) for v in meetings.list_participants(att.db, att.attendee)]
         meeting = meetings.get_meeting(att.db, att.attendee)
         self.participants = rows
-        waiting_before = {w["key"] for w in self.waiting}
+        waiting_before = {w.key for w in self.waiting}
         self.waiting = [_row(v, me) for v in meeting_moderation.list_waiting(att.db, att.attendee)]
-        newcomers = [w["name"] for w in self.waiting if w["key"] not in waiting_before]
+        newcomers = [w.name for w in self.waiting if w.key not in waiting_before]
         self.presenter_key = meeting.presenter_key or ""
         self.locked = meeting.locked
-        self.hand_raised = any(r["hand"] for r in rows if r["me"])
-        after = {r["key"]: r for r in rows if r["online"]}
+        self.hand_raised = any(r.hand for r in rows if r.me)
+        after = {r.key: r for r in rows if r.online}
         if newcomers:
             self.announcement = att.text("meeting.notice_waiting", name=", ".join(newcomers))
         elif before:  # not on the first load
-            came = [r["name"] for k, r in after.items() if k not in before and k != me]
-            went = [r["name"] for k, r in before.items() if k not in after and k != me]
+            came = [r.name for k, r in after.items() if k not in before and k != me]
+            went = [r.name for k, r in before.items() if k not in after and k != me]
             if came:
                 self.announcement = att.text("meeting.notice_joined", name=", ".join(came))
             elif went:
@@ -78,7 +79,7 @@ class RosterState(rx.State):
     def admit(self, att: Attending, key: str) -> None:
         """The moderator lets a waiting guest in."""
         meeting_moderation.admit(att.db, att.attendee, key)
-        self.waiting = [w for w in self.waiting if w["key"] != key]
+        self.waiting = [w for w in self.waiting if w.key != key]
 
     @rx.event
     @attending

@@ -73,6 +73,8 @@ class SessionState(rx.State):
         tenant = await self.get_state(TenantState)
         if access is PageAccess.SIGN_IN and tenant.found:
             return rx.redirect(tenant._href(routes.LOGIN, next=self.router.url.path))
+        if access is PageAccess.ENROL_2FA:
+            return rx.redirect(tenant._href(routes.ACCOUNT))
         self.page_access = "granted" if access is PageAccess.GRANTED else "denied"
         return None
 

@@ -52,6 +52,7 @@ def running_app(
     extra_env: dict[str, str] | None = None,
     seed_modules: tuple[str, ...] = (),
     port: int | None = None,
+    root: Path = ROOT,
 ) -> Iterator[RunningApp]:
     """Yield a running, seeded Consilio (its URL ``http://127.0.0.1:<port>`` and settings).
 
@@ -59,6 +60,7 @@ def running_app(
         extra_env: settings on top of the defaults (e.g. ``CONSILIO_REDIS_URL``).
         seed_modules: extra ``python -m`` seeding modules run after the demo seed.
         port: the port to serve on (default: a free one).
+        root: the checkout to run (default: this one; benchmarks compare with another).
     """
     port = port or free_port()
     workdir = Path(tempfile.mkdtemp(prefix="consilio-app-"))
@@ -69,22 +71,22 @@ def running_app(
         "CONSILIO_PORT": str(port),
         "CONSILIO_PUBLIC_URL": base,
         "CONSILIO_ENVIRONMENT": "dev",  # as `make dev`: the dev outbox, demo data
-        "PYTHONPATH": str(ROOT),
+        "PYTHONPATH": str(root),
         # Reflex needs Node >= 22 / bun: the project-local ones `make install` puts in .tools.
-        "PATH": f"{ROOT / '.tools' / 'node_modules' / '.bin'}:{os.environ.get('PATH', '')}",
+        "PATH": f"{root / '.tools' / 'node_modules' / '.bin'}:{os.environ.get('PATH', '')}",
         "REFLEX_USE_SYSTEM_BUN": "1",
     }
     env.pop("CONSILIO_REDIS_URL", None)
     env.update(extra_env or {})
     for command in ("migrate", "seed"):
-        subprocess.run([sys.executable, "-m", "app.manage", command], cwd=ROOT, env=env, check=True)
+        subprocess.run([sys.executable, "-m", "app.manage", command], cwd=root, env=env, check=True)
     for module in seed_modules:
-        subprocess.run([sys.executable, "-m", module], cwd=ROOT, env=env, check=True)
+        subprocess.run([sys.executable, "-m", module], cwd=root, env=env, check=True)
     log = workdir / "app.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [str(ROOT / ".venv" / "bin" / "reflex"), "run", "--env", "prod"],
-            cwd=ROOT,
+            [str(root / ".venv" / "bin" / "reflex"), "run", "--env", "prod"],
+            cwd=root,
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,

@@ -74,9 +74,12 @@ class TenantWorld:
         return context_of(self.tenant, self.customer)
 
 
-def make_world(session: Session, slug: str) -> TenantWorld:
-    """A tenant ``slug`` with admin@, advisor@ and customer@{slug}.example."""
-    tenant = make_tenant(session, slug)
+def make_world(session: Session, slug: str, *, admins_need_2fa: bool = False) -> TenantWorld:
+    """A tenant ``slug`` with admin@, advisor@ and customer@{slug}.example.
+
+    Its admins act without a second factor unless ``admins_need_2fa`` (the production
+    default, pinned in tests/services/test_admin_2fa.py)."""
+    tenant = make_tenant(session, slug, admins_need_2fa=admins_need_2fa)
     return TenantWorld(
         tenant=tenant,
         admin=make_user(session, tenant, f"admin@{slug}.example", Role.ADMIN),

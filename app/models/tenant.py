@@ -41,5 +41,6 @@ class Tenant(SQLModel, table=True):
     meeting_lobby: bool = Field(default=False)
     meeting_feedback_text: str | None = Field(default=None, max_length=500)
     meeting_feedback_url: str | None = Field(default=None, max_length=500)
+    admins_need_2fa: bool = Field(default=True)  # admins act only after enrolling TOTP
     active: bool = Field(default=True)
     created_at: dt.datetime = created_at_field()

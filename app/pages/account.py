@@ -137,6 +137,17 @@ def account() -> rx.Component:
     return protected(
         title("account.title"),
         rx.vstack(
+            rx.cond(
+                AccountState.twofa_required,
+                rx.callout(
+                    t("account.twofa_required"),
+                    icon="shield_alert",
+                    color_scheme="amber",
+                    role="alert",
+                    id="twofa-required",
+                    width="100%",
+                ),
+            ),
             error_callout(AccountState.error),
             notice_callout(AccountState.notice),
             rx.grid(

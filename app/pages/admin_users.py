@@ -8,7 +8,7 @@ from app.i18n import LANGUAGES
 from app.pages.layout import on_load, protected, title
 from components.feedback import error_callout, notice_callout
 from components.forms import card, field, form_card, submit_button
-from state.admin_users import MAX_CSV_BYTES, AdminUsersState
+from state.admin_users import MAX_CSV_BYTES, AdminUsersState, UserRow
 from state.locale import t
 
 ROLES = ("admin", "advisor", "customer")
@@ -85,74 +85,74 @@ def _invite_form() -> rx.Component:
     )
 
 
-def _role_menu(row: rx.Var[dict[str, str]]) -> rx.Component:
+def _role_menu(row: rx.Var[UserRow]) -> rx.Component:
     return rx.menu.root(
         rx.menu.trigger(
             rx.button(
-                t(row["role_key"]),
+                t("role." + row.role),
                 rx.icon("chevron_down", size=14),
                 variant="soft",
                 size="1",
-                disabled=row["is_self"] != "",
+                disabled=row.is_self,
                 aria_label=t("common.role"),
             )
         ),
         rx.menu.content(
             *[
-                rx.menu.item(t(f"role.{r}"), on_select=AdminUsersState.change_role(row["id"], r))
+                rx.menu.item(t(f"role.{r}"), on_select=AdminUsersState.change_role(row.id, r))
                 for r in ROLES
             ]
         ),
     )
 
 
-def _row(row: rx.Var[dict[str, str]]) -> rx.Component:
+def _row(row: rx.Var[UserRow]) -> rx.Component:
     return rx.table.row(
         rx.table.cell(
             rx.vstack(
-                rx.text(row["name"], weight="medium"),
-                rx.text(row["email"], size="1", color_scheme="gray"),
+                rx.text(row.name, weight="medium"),
+                rx.text(row.email, size="1", color_scheme="gray"),
                 spacing="0",
             )
         ),
         rx.table.cell(_role_menu(row)),
         rx.table.cell(
             rx.badge(
-                t(row["status_key"]),
+                t("status." + row.status),
                 color_scheme=rx.match(
-                    row["status"], ("active", "green"), ("invited", "amber"), "gray"
+                    row.status, ("active", "green"), ("invited", "amber"), "gray"
                 ),
             )
         ),
-        rx.table.cell(row["team"]),
+        rx.table.cell(row.team),
         rx.table.cell(
             rx.hstack(
                 rx.cond(
-                    row["status"] == "invited",
+                    row.status == "invited",
                     rx.button(
                         t("users.resend"),
                         size="1",
                         variant="soft",
-                        on_click=AdminUsersState.resend(row["id"]),
+                        on_click=AdminUsersState.resend(row.id),
                     ),
                 ),
                 rx.cond(
-                    (row["status"] != "inactive") & (row["is_self"] == ""),
+                    (row.status != "inactive") & (~row.is_self),
                     rx.button(
                         t("users.deactivate"),
                         size="1",
                         variant="soft",
                         color_scheme="red",
-                        on_click=AdminUsersState.deactivate(row["id"]),
+                        on_click=AdminUsersState.deactivate(row.id),
                     ),
                 ),
                 rx.cond(
-                    row["status"] == "inactive",
+                    row.status == "inactive",
                     rx.button(
                         t("users.reactivate"),
                         size="1",
                         variant="soft",
-                        on_click=AdminUsersState.reactivate(row["id"]),
+                        on_click=AdminUsersState.reactivate(row.id),
                     ),
                 ),
                 spacing="2",

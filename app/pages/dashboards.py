@@ -32,6 +32,7 @@ def _meetings_card() -> rx.Component:
                     placeholder=t("meeting.title_placeholder"),
                     aria_label=t("meeting.title_label"),
                     id="meeting-title",
+                    name="meeting-title",
                     flex="1",
                     max_length=200,
                 ),

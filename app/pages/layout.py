@@ -7,6 +7,7 @@ import reflex as rx
 from app import routes
 from components.feedback import spinner_block
 from components.shell import Brand, FooterLinks, LanguageChoice, NavLink, UserMenu, nav_bar, shell
+from state.language import LanguageState
 from state.locale import LocaleState, t
 from state.session import SessionState
 from state.tenant import TenantState
@@ -65,7 +66,7 @@ def page(*content: rx.Component) -> rx.Component:
             links=_role_nav(vertical=False),
             mobile_links=_role_nav(vertical=True),
             language=LanguageChoice(
-                LocaleState.lang, TenantState.languages, t("common.language"), LocaleState.choose
+                LocaleState.lang, TenantState.languages, t("common.language"), LanguageState.choose
             ),
             user=UserMenu(
                 SessionState.signed_in,

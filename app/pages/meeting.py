@@ -45,6 +45,7 @@ def _join_screen() -> rx.Component:
                         ),
                         rx.input(
                             id="meeting-name",
+                            name="meeting-name",
                             value=MeetingState.guest_name,
                             on_change=MeetingState.set_guest_name,
                             auto_complete="name",
@@ -56,6 +57,7 @@ def _join_screen() -> rx.Component:
                         rx.hstack(
                             rx.checkbox(
                                 id="meeting-consent",
+                                name="meeting-consent",
                                 checked=MeetingState.consent,
                                 on_change=MeetingState.set_consent,
                             ),

@@ -48,6 +48,7 @@ def invite_panel() -> rx.Component:
                     rx.el.label(t("meeting.invite_name"), html_for="meeting-invite-name"),
                     rx.input(
                         id="meeting-invite-name",
+                        name="meeting-invite-name",
                         value=MeetingInviteState.name,
                         on_change=MeetingInviteState.set_name,
                         width="100%",
@@ -55,6 +56,7 @@ def invite_panel() -> rx.Component:
                     rx.el.label(t("meeting.invite_email"), html_for="meeting-invite-email"),
                     rx.input(
                         id="meeting-invite-email",
+                        name="meeting-invite-email",
                         type="email",
                         value=MeetingInviteState.email,
                         on_change=MeetingInviteState.set_email,
@@ -225,6 +227,7 @@ def feedback_card() -> rx.Component:
                     on_change=MeetingFeedbackState.rate,
                     direction="row",
                     id="feedback-stars",
+                    name="feedback-stars",
                 ),
                 rx.text(t("feedback.scale"), size="1", color_scheme="gray"),
                 style={"border": "none", "padding": "0"},

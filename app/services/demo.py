@@ -90,6 +90,7 @@ def seed(session: Session) -> None:
         default_language="en",
         primary_color="#2b2d42",
         accent_color="#ef233c",
+        admins_need_2fa=False,  # demo logins work without an authenticator app
     )
     _user(
         session, platform, "super@consilio.example", "Sam Operator", Role.SUPER_ADMIN, locale="en"
@@ -104,6 +105,7 @@ def seed(session: Session) -> None:
         modules=["booking", "meetings", "recording", "portal"],
         privacy_url="https://alpina.example/datenschutz",
         imprint_url="https://alpina.example/impressum",
+        admins_need_2fa=False,  # demo logins work without an authenticator app
     )
     team = session.exec(
         select(Team).where(Team.tenant_id == demo.id, Team.name == "Privatkunden Zürich")

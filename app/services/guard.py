@@ -38,6 +38,7 @@ class PageAccess(enum.StrEnum):
     GRANTED = "granted"
     DENIED = "denied"  # signed in, but not with a role of the page (the 403 view)
     SIGN_IN = "sign_in"  # nobody (valid) signed in: to the login page and back
+    ENROL_2FA = "enrol_2fa"  # an admin who must first set up two-factor authentication
 
 
 def signed_in_here(session: Session, token: str, tenant_id: int) -> sessions.SignedIn | None:
@@ -58,8 +59,11 @@ def check_page(
     who = signed_in_here(session, token, tenant_id)
     if who is None:
         return PageAccess.SIGN_IN, None
-    if who.role not in PAGE_ROLES.get(roles_key, frozenset()):
+    roles = PAGE_ROLES.get(roles_key, frozenset())
+    if who.role not in roles:
         return PageAccess.DENIED, who
+    if not who.may_act_in_role and roles != ALL_ROLES:
+        return PageAccess.ENROL_2FA, who
     return PageAccess.GRANTED, who
 
 
@@ -77,13 +81,16 @@ def authorize(
 
     Raises:
         NotSignedIn: no valid session.
-        AccessDenied: wrong tenant or role.
+        AccessDenied: wrong tenant or role, or an admin who must first enrol a second factor
+            (``error.admin_2fa_required``; only actions open to every role remain).
     """
     signed_in = sessions.validate(session, token)
     if signed_in.tenant_id != tenant_id:
         raise AccessDenied()
     if signed_in.role not in roles:
         raise AccessDenied()
+    if not signed_in.may_act_in_role and roles != ALL_ROLES:
+        raise AccessDenied("error.admin_2fa_required")
     return context_of(signed_in)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import secrets
 import time
 
 import jwt
@@ -32,6 +33,9 @@ class JoinGrant:
     name: str
     role: str
     presenter: str = ""  # who may share a screen in the room when this token was issued
+    # Set by verify: the token's unique id and expiry (a node accepts each token once).
+    token_id: str = dataclasses.field(default="", compare=False)
+    expires_at: int = dataclasses.field(default=0, compare=False)
 
     @property
     def is_probe(self) -> bool:
@@ -61,6 +65,7 @@ def issue(
         "name": grant.name,
         "role": grant.role,
         "presenter": grant.presenter,
+        "jti": secrets.token_urlsafe(16),
     }
     return jwt.encode(claims, signing_key(), algorithm=ALGORITHM)
 
@@ -73,7 +78,7 @@ def verify(token: str) -> JoinGrant:
             signing_key(),
             algorithms=[ALGORITHM],
             audience=AUDIENCE,
-            options={"require": ["exp", "iat", "aud", "sub"]},
+            options={"require": ["exp", "iat", "aud", "sub", "jti"]},
         )
     except jwt.ExpiredSignatureError:
         raise JoinRefused("expired") from None
@@ -86,6 +91,8 @@ def verify(token: str) -> JoinGrant:
             name=str(claims["name"]),
             role=str(claims["role"]),
             presenter=str(claims.get("presenter") or ""),
+            token_id=str(claims["jti"]),
+            expires_at=int(claims["exp"]),
         )
     except KeyError:
         raise JoinRefused("invalid") from None

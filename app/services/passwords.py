@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
+import threading
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -12,6 +14,18 @@ from app.services.errors import InvalidInput
 from app.settings import get_settings
 
 MAX_PASSWORD_LENGTH = 256
+
+
+@functools.cache
+def _hashing_slots() -> threading.BoundedSemaphore:
+    """How many argon2 computations may run at once in this process.
+
+    argon2 is meant to be slow and releases the GIL; unbounded, a wave of sign-ins would
+    take every core and starve the event loop that serves everyone else's clicks. So hashing
+    keeps one core free (callers run in worker threads and wait here, never on the loop).
+    """
+    slots = get_settings().password_hash_threads or max(1, (os.cpu_count() or 2) - 1)
+    return threading.BoundedSemaphore(slots)
 
 
 @functools.cache
@@ -28,8 +42,9 @@ def hasher() -> PasswordHasher:
 
 
 def hash_password(password: str) -> str:
-    """Hash a password for storage."""
-    return hasher().hash(password)
+    """Hash a password for storage (blocking: call from a worker thread)."""
+    with _hashing_slots():
+        return hasher().hash(password)
 
 
 def verify_password(stored_hash: str | None, password: str) -> tuple[bool, bool]:
@@ -44,7 +59,8 @@ def verify_password(stored_hash: str | None, password: str) -> tuple[bool, bool]
         _dummy_verify(password)
         return False, False
     try:
-        ph.verify(stored_hash, password)
+        with _hashing_slots():
+            ph.verify(stored_hash, password)
     except (VerificationError, InvalidHashError):
         return False, False
     return True, ph.check_needs_rehash(stored_hash)
@@ -56,8 +72,9 @@ def _dummy_hash() -> str:
 
 
 def _dummy_verify(password: str) -> None:
-    with contextlib.suppress(VerificationError):
-        hasher().verify(_dummy_hash(), password)
+    dummy = _dummy_hash()
+    with contextlib.suppress(VerificationError), _hashing_slots():
+        hasher().verify(dummy, password)
 
 
 def check_policy(password: str, min_length: int) -> None:

@@ -24,6 +24,7 @@ from app.settings import get_settings
 TOUCH_INTERVAL = dt.timedelta(seconds=60)
 
 COOKIE_NAME = "consilio_session"
+ADMIN_ROLES = frozenset({Role.ADMIN, Role.SUPER_ADMIN})
 # How long the browser has to collect its cookie after signing in (one redirect).
 HANDOVER_SECONDS = 60
 
@@ -42,6 +43,13 @@ class SignedIn:
     locale: str
     timezone: str
     second_factor_passed: bool
+    must_enrol_second_factor: bool = False  # an admin whose tenant demands 2FA, without it
+
+    @property
+    def may_act_in_role(self) -> bool:
+        """False while an admin must first enrol a second factor (only their own account
+        page is open to them until then)."""
+        return not self.must_enrol_second_factor
 
 
 def open_session(
@@ -114,7 +122,13 @@ def validate(session: Session, token: str, *, require_second_factor: bool = True
         locale=user.locale,
         timezone=user.timezone,
         second_factor_passed=row.second_factor_passed,
+        must_enrol_second_factor=must_enrol_second_factor(user, tenant),
     )
+
+
+def must_enrol_second_factor(user: User, tenant: Tenant) -> bool:
+    """An admin of a tenant that demands two-factor authentication who has not set it up."""
+    return Role(user.role) in ADMIN_ROLES and tenant.admins_need_2fa and not user.totp_enabled
 
 
 def mark_second_factor_passed(session: Session, token: str) -> UserSession:

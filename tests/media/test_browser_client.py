@@ -11,8 +11,9 @@ from aiohttp import web
 from playwright.async_api import Browser, Page, async_playwright
 
 from e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.media.conftest import media_node
 from tests.media.peers import token_for
-from tests.servers import free_port
+from tests.servers import coturn, free_port
 
 pytestmark = pytest.mark.timeout(120)
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
@@ -110,3 +111,40 @@ async def test_three_browsers_see_the_two_others(browser: Browser, site: str, no
         await page.wait_for_function(
             "document.querySelectorAll('#remote video').length === 1", timeout=10_000
         )
+
+
+async def test_browsers_apply_the_fresh_turn_credentials_the_node_sends(
+    browser: Browser, site: str
+) -> None:
+    with coturn("test") as port:
+        settings = {
+            "CONSILIO_TURN_URLS": f"turn:127.0.0.1:{port}?transport=udp",
+            "CONSILIO_TURN_CREDENTIAL_SECONDS": "4",
+        }
+        with media_node("renewing-browsers", **settings) as (node, _proc):
+            advisor = await enter(browser, site, node, "b3", "advisor")
+            customer = await enter(browser, site, node, "b3", "customer")
+            await sees_video_of(customer, 1)
+            first = await turn_usernames(advisor)
+            await advisor.wait_for_function(
+                "first => window.meeting.options.iceServers[0].username !== first",
+                arg=first[0],
+                timeout=10_000,
+            )
+            renewed = await turn_usernames(advisor)
+            assert len(renewed) == 2 and len(set(renewed)) == 1  # publisher and subscription
+            assert renewed[0] != first[0] and renewed[0].endswith(":advisor")
+            await sees_video_of(advisor, 1)
+
+
+async def turn_usernames(page: Page) -> list[str]:
+    """The TURN username each of the page's open peer connections is configured with."""
+    return list(
+        await page.evaluate(
+            """() => {
+                 const m = window.meeting;
+                 const pcs = [...m.publishers.values(), ...[...m.subscriptions.values()].map(s => s.pc)];
+                 return pcs.map(pc => pc.getConfiguration().iceServers[0].username);
+               }"""
+        )
+    )

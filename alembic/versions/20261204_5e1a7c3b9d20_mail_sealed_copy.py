@@ -1,8 +1,8 @@
 """mail: sealed recipient's copy, delivery claim; personal links out of stored bodies
 
 Revision ID: 5e1a7c3b9d20
-Revises: d6ecf2f380e2
-Create Date: 2026-11-23 09:00:00.000000
+Revises: a1d2f0c3b4e5
+Create Date: 2026-12-04 09:00:00.000000
 """
 
 import re
@@ -15,7 +15,7 @@ from alembic import op
 
 
 revision: str = '5e1a7c3b9d20'
-down_revision: str | None = 'd6ecf2f380e2'
+down_revision: str | None = 'a1d2f0c3b4e5'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
