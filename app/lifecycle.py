@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from app.services import mail
+from app.services import mail_outbox, mail_renderer
 from app.services.db import unit_of_work
 from workers import broker
 
@@ -13,9 +13,14 @@ logger = logging.getLogger(__name__)
 
 
 def recover_pending_mail() -> int:
-    """Enqueue every stored, undelivered mail again (delivery is idempotent)."""
+    """Enqueue every stored, undelivered mail again.
+
+    Several web processes may do this at once and a mail may still be on its way: delivery
+    claims a mail before sending it, so each is sent once. Mails whose worker died while
+    sending are taken over once their claim is stale.
+    """
     with unit_of_work() as session:
-        ids = mail.pending_mail_ids(session)
+        ids = mail_outbox.pending_mail_ids(session)
     for mail_id in ids:
         broker.enqueue("deliver_mail", mail_id)
     if ids:
@@ -34,3 +39,4 @@ async def run_background_services() -> None:
             await asyncio.sleep(3600)
     finally:
         broker.stop_in_process_worker()
+        mail_renderer.stop_children()

@@ -124,7 +124,22 @@ class Settings(BaseSettings):
     smtp_port: int = Field(default=587, description="Platform SMTP port.")
     smtp_username: str | None = Field(default=None, description="Platform SMTP user.")
     smtp_password: str | None = Field(default=None, description="Platform SMTP password.")
-    smtp_starttls: bool = Field(default=True, description="Use STARTTLS with the SMTP server.")
+    smtp_tls: str = Field(
+        default="starttls",
+        description="TLS with the platform SMTP server: 'starttls' (required, refused when the "
+        "server does not offer it), 'implicit' (TLS from the first byte, port 465) or 'none' "
+        "(a local relay; no login is sent without TLS). Tenants' servers always need TLS.",
+    )
+    smtp_ca_file: str = Field(
+        default="",
+        description="Extra CA certificates (PEM file) trusted for SMTP servers, besides the "
+        "system's; certificates and host names are always verified.",
+    )
+    smtp_allow_private_hosts: bool = Field(
+        default=False,
+        description="Let tenants point their SMTP server at loopback or private addresses "
+        "(off: only public addresses, so tenants cannot reach the platform's own network).",
+    )
     mail_from: str = Field(
         default="Consilio <no-reply@consilio.localhost>", description="Default sender address."
     )
@@ -208,6 +223,11 @@ class Settings(BaseSettings):
         "empty: derived from CONSILIO_PUBLIC_URL. 'off' disables the reports.",
     )
     demo_data: bool = Field(default=True, description="Seed the demo tenants on `make dev`.")
+    environment: str = Field(
+        default="production",
+        description="'dev' for a developer's machine (dev outbox, demo data, the default "
+        "secret key); anything else is production.",
+    )
 
     @field_validator(
         "limit_login_account_address",
@@ -236,6 +256,11 @@ class Settings(BaseSettings):
     def uses_redis(self) -> bool:
         """Whether Redis-backed broker, state and bus are configured."""
         return bool(self.redis_url)
+
+    @property
+    def dev_mode(self) -> bool:
+        """Whether this is a developer's machine (never true in production)."""
+        return self.environment == "dev"
 
 
 @functools.cache

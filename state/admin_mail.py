@@ -1,31 +1,35 @@
-"""Admins see sent mail / the dev outbox and edit mail templates with a live preview."""
+"""Admins read the tenant's mail log and edit mail templates with a live preview.
+
+The log shows personal links as "[personal link]" (see ``app.services.mail_outbox``);
+template rendering runs in a sandbox child process, and the guard runs every handler body
+off the event loop, so a costly template stalls nobody.
+"""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from app.i18n import LANGUAGES
-from app.models import OutboundMail
-from app.services import mail
+from app.services import mail_outbox, mail_templates
 from app.services.guard import ADMINS
 from state.guard import Acting, acting
 
 
-def mail_row(act: Acting, m: OutboundMail, tenant: str = "") -> dict[str, str]:
-    """One row of an outbox list (components.outbox), dates in the viewer's zone."""
+def mail_row(act: Acting, m: mail_outbox.MailView) -> dict[str, str]:
+    """One row of a mail list (components.outbox), dates in the viewer's zone."""
     return {
         "id": str(m.id),
-        "tenant": tenant,
+        "tenant": m.tenant_slug,
         "to": m.to_address,
         "subject": m.subject,
         "status_key": f"mail.status.{m.status}",
         "created": act.when(m.created_at),
-        "error": m.last_error,
+        "error": act.text(m.last_error) if m.last_error else "",
     }
 
 
 class AdminMailState(rx.State):
-    """Outbox list, one opened mail, and the template editor."""
+    """The mail log, one opened mail, and the template editor."""
 
     error: str = ""
     notice: str = ""
@@ -43,10 +47,12 @@ class AdminMailState(rx.State):
     revision: int = 0
 
     def _reload(self, act: Acting) -> None:
-        self.mails = [mail_row(act, m) for m in mail.list_mails(act.db, act.ctx)]
+        self.mails = [mail_row(act, m) for m in mail_outbox.list_mails(act.db, act.ctx)]
 
     def _load_template(self, act: Acting) -> None:
-        source = mail.get_template(act.db, act.ctx, self.template_key, self.template_locale)
+        source = mail_templates.get_template(
+            act.db, act.ctx, self.template_key, self.template_locale
+        )
         self.subject, self.body_html, self.body_text = (
             source.subject,
             source.body_html,
@@ -54,13 +60,13 @@ class AdminMailState(rx.State):
         )
         self.customised = source.customised
         self.revision += 1
-        rendered = mail.preview(act.db, act.ctx, source)
+        rendered = mail_templates.preview(act.db, act.ctx, source)
         self.preview_subject, self.preview_html = rendered.subject, rendered.html
 
     @rx.event
     @acting(ADMINS)
     def load(self, act: Acting) -> None:
-        """on_load: outbox and the first template."""
+        """on_load: the mail log and the first template."""
         self.opened_html = ""
         self.template_locale = act.caller.lang if act.caller.lang in LANGUAGES else "de"
         self._reload(act)
@@ -69,8 +75,8 @@ class AdminMailState(rx.State):
     @rx.event
     @acting(ADMINS)
     def open_mail(self, act: Acting, mail_id: str) -> None:
-        """Show one mail as the recipient sees it."""
-        opened = mail.get_mail(act.db, act.ctx, mail_id)
+        """Show one mail as the log keeps it (personal links hidden)."""
+        opened = mail_outbox.get_mail(act.db, act.ctx, mail_id)
         self.opened_subject, self.opened_html = opened.subject, opened.body_html
 
     @rx.event
@@ -82,7 +88,7 @@ class AdminMailState(rx.State):
     @acting(ADMINS)
     def choose_template(self, act: Acting, key: str) -> None:
         """Edit another template."""
-        if key in mail.TEMPLATE_KEYS:
+        if key in mail_templates.TEMPLATE_KEYS:
             self.template_key = key
         self._load_template(act)
 
@@ -94,8 +100,8 @@ class AdminMailState(rx.State):
             self.template_locale = locale
         self._load_template(act)
 
-    def _source(self) -> mail.TemplateSource:
-        return mail.TemplateSource(
+    def _source(self) -> mail_templates.TemplateSource:
+        return mail_templates.TemplateSource(
             self.template_key,
             self.template_locale,
             self.subject,
@@ -114,14 +120,14 @@ class AdminMailState(rx.State):
     @acting(ADMINS)
     def preview(self, act: Acting) -> None:
         """Render the edited template with sample values, without saving."""
-        rendered = mail.preview(act.db, act.ctx, self._source())
+        rendered = mail_templates.preview(act.db, act.ctx, self._source())
         self.preview_subject, self.preview_html = rendered.subject, rendered.html
 
     @rx.event
     @acting(ADMINS)
     def save(self, act: Acting) -> None:
         """Store the edited template (refused if it does not render)."""
-        mail.save_template(act.db, act.ctx, self._source())
+        mail_templates.save_template(act.db, act.ctx, self._source())
         act.db.flush()
         self._load_template(act)
         self.notice = act.text("mail.template_saved")
@@ -130,7 +136,7 @@ class AdminMailState(rx.State):
     @acting(ADMINS)
     def restore_default(self, act: Acting) -> None:
         """Drop the tenant's version of this template."""
-        mail.reset_template(act.db, act.ctx, self.template_key, self.template_locale)
+        mail_templates.reset_template(act.db, act.ctx, self.template_key, self.template_locale)
         act.db.flush()
         self._load_template(act)
         self.notice = act.text("mail.template_reset")

@@ -1,10 +1,11 @@
-"""Super admins read the dev outbox of every tenant (mails kept because no SMTP is set up)."""
+"""Super admins read the dev outbox of every tenant (dev mode only: mails kept because no SMTP
+server is set up, with their live links)."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from app.services import mail
+from app.services import mail_outbox
 from app.services.guard import SUPER_ADMINS
 from state.admin_mail import mail_row
 from state.guard import Acting, acting
@@ -24,13 +25,13 @@ class PlatformOutboxState(rx.State):
     def load(self, act: Acting) -> None:
         """on_load: newest kept mails first."""
         self.opened_html = ""
-        self.mails = [mail_row(act, m, slug) for m, slug in mail.list_dev_outbox(act.db, act.ctx)]
+        self.mails = [mail_row(act, m) for m in mail_outbox.list_dev_outbox(act.db, act.ctx)]
 
     @rx.event
     @acting(SUPER_ADMINS)
     def open_mail(self, act: Acting, mail_id: str) -> None:
         """Show one mail as its recipient would see it."""
-        opened = mail.get_dev_outbox_mail(act.db, act.ctx, mail_id)
+        opened = mail_outbox.get_dev_outbox_mail(act.db, act.ctx, mail_id)
         self.opened_subject, self.opened_html = opened.subject, opened.body_html
 
     @rx.event

@@ -70,6 +70,7 @@ def running_app(
         "CONSILIO_DATABASE_URL": f"sqlite:///{workdir / 'app.db'}",
         "CONSILIO_PORT": str(port),
         "CONSILIO_PUBLIC_URL": base,
+        "CONSILIO_ENVIRONMENT": "dev",  # as `make dev`: the dev outbox, demo data
         "PYTHONPATH": str(root),
         # Reflex needs Node >= 22 / bun: the project-local ones `make install` puts in .tools.
         "PATH": f"{root / '.tools' / 'node_modules' / '.bin'}:{os.environ.get('PATH', '')}",

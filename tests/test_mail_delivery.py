@@ -1,42 +1,34 @@
-"""Mail goes through the real pipeline: Redis broker, Dramatiq worker, SMTP server (aiosmtpd)."""
+"""Mail goes through the real pipeline: Redis broker, Dramatiq worker, SMTP server (aiosmtpd).
+
+And it goes out once: delivery claims the mail, so racing workers (or a start-up recovery
+re-enqueueing it) cannot send it twice (issue 9, item 13).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import threading
 import time
 from collections.abc import Iterator
 
 import dramatiq
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
 from sqlmodel import Session, select
 
 from app.models import JobFailure, MailStatus, OutboundMail
-from app.services import users
+from app.models.base import utcnow
+from app.services import mail_outbox, users
 from app.settings import get_settings
 from tests.factories import TenantWorld
 from tests.servers import free_port, redis_server
-
-
-class Inbox(Message):
-    """Keeps every received message."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.messages: list[object] = []
-
-    def handle_message(self, message: object) -> None:
-        self.messages.append(message)
+from tests.smtp_servers import Inbox, smtp_server
 
 
 @pytest.fixture
 def smtp_inbox() -> Iterator[tuple[Inbox, int]]:
     handler = Inbox()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield handler, port
-    controller.stop()
+    with smtp_server(handler) as port:
+        yield handler, port
 
 
 @pytest.fixture
@@ -82,6 +74,7 @@ def test_invitation_is_delivered_by_smtp_through_the_redis_worker(
     inbox, port = smtp_inbox
     monkeypatch.setenv("CONSILIO_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("CONSILIO_SMTP_PORT", str(port))
+    monkeypatch.setenv("CONSILIO_SMTP_TLS", "none")  # a local relay; TLS: tests/test_smtp_tls.py
     get_settings.cache_clear()
     users.invite_user(
         db,
@@ -122,12 +115,79 @@ def test_undeliverable_mail_is_retried_then_shown_to_admins_as_failed(
     )
     db.commit()
 
-    def failed() -> bool:
+    def failed() -> bool:  # the mail is marked failed, then the job failure is filed
         db.expire_all()
-        return db.exec(select(OutboundMail)).one().status == MailStatus.FAILED
+        filed = db.exec(select(JobFailure)).first() is not None
+        return filed and db.exec(select(OutboundMail)).one().status == MailStatus.FAILED
 
     _wait_for(failed, timeout=30)
     mail = db.exec(select(OutboundMail)).one()
-    assert mail.attempts == 2 and "Connection" in mail.last_error
+    assert mail.attempts == 2 and mail.last_error == "mail.error.connection"
+    assert mail.sealed_copy is None  # the invitation link is never sent now: wiped
     failure = db.exec(select(JobFailure)).one()
     assert failure.actor == "deliver_mail" and failure.tenant_id == alpha.tenant.id
+
+
+def _platform_relay(monkeypatch: pytest.MonkeyPatch, port: int) -> None:
+    monkeypatch.setenv("CONSILIO_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("CONSILIO_SMTP_PORT", str(port))
+    monkeypatch.setenv("CONSILIO_SMTP_TLS", "none")
+    get_settings.cache_clear()
+
+
+def _queued_reset(db: Session, world: TenantWorld) -> int:
+    users.request_password_reset(db, world.tenant, "advisor@alpha.example")
+    db.commit()
+    mail_id = db.exec(select(OutboundMail.id)).one()
+    assert mail_id is not None
+    return mail_id
+
+
+def test_two_workers_racing_for_one_mail_send_it_once(
+    db: Session, alpha: TenantWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inbox = Inbox(delay=0.5)  # a slow server: the second worker arrives while the first sends
+    with smtp_server(inbox) as port:
+        _platform_relay(monkeypatch, port)
+        mail_id = _queued_reset(db, alpha)
+        start = threading.Barrier(4)
+        outcomes: list[str] = []
+
+        def worker() -> None:
+            start.wait()
+            try:
+                outcomes.append(mail_outbox.deliver(mail_id))
+            except mail_outbox.MailBusy:
+                outcomes.append("busy")
+
+        threads = [threading.Thread(target=worker) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    assert len(inbox.messages) == 1
+    assert outcomes.count(MailStatus.SENT) == 1 and len(outcomes) == 4
+    db.expire_all()
+    assert db.exec(select(OutboundMail)).one().attempts == 1
+
+
+def test_claim_of_a_dead_worker_is_taken_over_after_the_timeout(
+    db: Session, alpha: TenantWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inbox = Inbox()
+    with smtp_server(inbox) as port:
+        _platform_relay(monkeypatch, port)
+        mail_id = _queued_reset(db, alpha)
+        row = db.get(OutboundMail, mail_id)
+        assert row is not None
+        row.status, row.claimed_at = MailStatus.SENDING.value, utcnow()  # a worker is on it
+        db.commit()
+        with pytest.raises(mail_outbox.MailBusy):
+            mail_outbox.deliver(mail_id)
+        assert mail_outbox.pending_mail_ids(db) == []
+        row.claimed_at = utcnow() - mail_outbox.CLAIM_TIMEOUT - dt.timedelta(seconds=1)
+        db.commit()  # ...and died
+        assert mail_outbox.pending_mail_ids(db) == [mail_id]  # recovered at the next start
+        assert mail_outbox.deliver(mail_id) == MailStatus.SENT
+        assert mail_outbox.deliver(mail_id) == MailStatus.SENT  # again: nothing happens
+    assert len(inbox.messages) == 1

@@ -28,16 +28,23 @@ class MailTemplate(SQLModel, table=True):
 
 
 class MailStatus(enum.StrEnum):
-    """Where a mail is: waiting, delivered by SMTP, kept in the dev outbox, or given up."""
+    """Where a mail is: waiting, being sent, sent by SMTP, kept in the dev outbox, given up."""
 
     QUEUED = "queued"
+    SENDING = "sending"
     SENT = "sent"
     OUTBOX = "outbox"
     FAILED = "failed"
 
 
 class OutboundMail(SQLModel, table=True):
-    """A rendered mail. Stored before delivery so a crash never loses it."""
+    """A rendered mail. Stored before delivery so a crash never loses it.
+
+    ``subject`` and the bodies are the copy for the mail log: personal links (password
+    reset, invitation, meeting link) are replaced by a "[personal link]" text. The
+    recipient's copy with the links is kept only encrypted in ``sealed_copy`` until the mail
+    is sent or given up (in dev mode, mails kept in the dev outbox keep it).
+    """
 
     __tablename__ = "outbound_mail"
 
@@ -48,7 +55,9 @@ class OutboundMail(SQLModel, table=True):
     subject: str = Field(max_length=300)
     body_html: str = Field(sa_type=sa.Text)
     body_text: str = Field(sa_type=sa.Text)
+    sealed_copy: str | None = Field(default=None, sa_type=sa.Text)
     status: str = Field(default=MailStatus.QUEUED.value, max_length=20, index=True)
+    claimed_at: dt.datetime | None = optional_time_field()
     attempts: int = Field(default=0)
     last_error: str = Field(default="", max_length=2000)
     created_at: dt.datetime = created_at_field()

@@ -1,4 +1,4 @@
-"""Admin: sent mail / dev outbox and the template editor with preview."""
+"""Admin: the tenant's mail log and the template editor with preview."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import reflex as rx
 
 from app.i18n import LANGUAGES
 from app.pages.layout import on_load, protected, title
-from app.services.mail import TEMPLATE_KEYS
+from app.services.mail_templates import TEMPLATE_KEYS
 from components.feedback import error_callout, notice_callout
 from components.forms import card, field, text_area_field
 from components.outbox import Outbox, outbox

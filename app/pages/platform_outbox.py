@@ -1,4 +1,4 @@
-"""Super admin: the dev outbox of all tenants (while no SMTP server is configured)."""
+"""Super admin: the dev outbox of all tenants (dev mode only, while no SMTP server is set up)."""
 
 from __future__ import annotations
 

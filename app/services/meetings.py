@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from app import routes
 from app.models import Meeting, MeetingParticipant, MeetingRole, Tenant, User
 from app.models.base import utcnow
-from app.services import audit, guard, mail, room_bus
+from app.services import audit, guard, mail_outbox, room_bus
 from app.services.context import TenantContext, get_scoped, scoped
 from app.services.db import after_commit
 from app.services.domains import routable_domains
@@ -338,10 +338,10 @@ def invite(
     assert tenant is not None
     link = personal_link(session, tenant, meeting.room, secret)
     if address:
-        mail.queue_mail(
+        mail_outbox.queue_mail(
             session, tenant, "meeting_invitation", to=address, locale=locale,
-            params={"name": participant.name, "host": attendee.name, "title": meeting.title,
-                    "link": link},
+            params={"name": participant.name, "host": attendee.name, "title": meeting.title},
+            personal_link=link,
         )  # fmt: skip
     audit_event(session, attendee, "meeting.participant_invited", participant=participant.key,
            mailed=bool(address))  # fmt: skip

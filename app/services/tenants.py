@@ -13,6 +13,7 @@ from app.services import audit
 from app.services.context import TenantContext
 from app.services.domains import assign_domains, tenant_for_host
 from app.services.errors import AccessDenied, InvalidInput, NotFound
+from app.services.mail_transport import check_tenant_host
 from app.services.secrets import encrypt
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
@@ -284,6 +285,8 @@ def update_smtp(
     """Set the tenant's own SMTP server; the password is stored encrypted, never shown again.
 
     ``password=None`` keeps the stored password; an empty host clears the tenant's SMTP.
+    The host must resolve to public addresses only (see ``mail_transport.check_tenant_host``);
+    mail to it always goes over TLS (implicit on port 465, else STARTTLS).
     """
     require_tenant_admin(ctx)
     tenant = get_tenant(session, ctx)
@@ -296,6 +299,8 @@ def update_smtp(
         raise InvalidInput("error.smtp_port_invalid") from None
     if port_number is not None and not 1 <= port_number <= 65535:
         raise InvalidInput("error.smtp_port_invalid")
+    if host:
+        check_tenant_host(host, port_number or 587)
     tenant.smtp_host = host or None
     tenant.smtp_port = port_number
     tenant.smtp_username = username.strip() or None if host else None

@@ -12,7 +12,7 @@ from app import routes
 from app.i18n import LANGUAGES
 from app.models import Role, Team, Tenant, TokenPurpose, User, UserStatus
 from app.models.base import utcnow
-from app.services import audit, mail, passwords, rate_limits, sessions, tokens
+from app.services import audit, mail_outbox, passwords, rate_limits, sessions, tokens
 from app.services.context import TenantContext, get_scoped, scoped
 from app.services.domains import routable_domains
 from app.services.errors import AccessDenied, InvalidInput, NotFound
@@ -81,19 +81,16 @@ def _send_invitation(session: Session, tenant: Tenant, user: User) -> None:
         purpose=TokenPurpose.INVITATION,
         lifetime=dt.timedelta(hours=get_settings().invitation_valid_hours),
     )
-    mail.queue_mail(
+    mail_outbox.queue_mail(
         session,
         tenant,
         "invitation",
         to=user.email,
         locale=user.locale,
-        params={
-            "name": user.display_name,
-            "link": routes.absolute_url(
-                tenant.slug, routable_domains(session, tenant.id), routes.ACTIVATE, token=raw
-            ),
-            "hours": get_settings().invitation_valid_hours,
-        },
+        params={"name": user.display_name, "hours": get_settings().invitation_valid_hours},
+        personal_link=routes.absolute_url(
+            tenant.slug, routable_domains(session, tenant.id), routes.ACTIVATE, token=raw
+        ),
     )
 
 
@@ -326,19 +323,16 @@ def request_password_reset(
         purpose=TokenPurpose.PASSWORD_RESET,
         lifetime=dt.timedelta(minutes=minutes),
     )
-    mail.queue_mail(
+    mail_outbox.queue_mail(
         session,
         tenant,
         "password_reset",
         to=user.email,
         locale=user.locale,
-        params={
-            "name": user.display_name,
-            "link": routes.absolute_url(
-                tenant.slug, routable_domains(session, tenant.id), routes.RESET_PASSWORD, token=raw
-            ),
-            "minutes": minutes,
-        },
+        params={"name": user.display_name, "minutes": minutes},
+        personal_link=routes.absolute_url(
+            tenant.slug, routable_domains(session, tenant.id), routes.RESET_PASSWORD, token=raw
+        ),
     )
     ctx = TenantContext(tenant.id, tenant.slug, user.id, None, user.email)
     audit.record(session, ctx, "auth.reset_requested", target_type="user", target_id=user.id)

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import Session
 
 from app.models import OutboundMail, Team
-from app.services import advisor_import, audit, mail, teams, tenants, users
+from app.services import advisor_import, audit, mail_outbox, teams, tenants, users
 from app.services.errors import AccessDenied, NotFound
 from tests.factories import TenantWorld
 
@@ -25,13 +25,14 @@ def beta_team(db: Session, beta: TenantWorld) -> Team:
 
 @pytest.fixture
 def beta_mail(db: Session, beta: TenantWorld) -> OutboundMail:
-    row = mail.queue_mail(
+    row = mail_outbox.queue_mail(
         db,
         beta.tenant,
         "password_reset",
         to="advisor@beta.example",
         locale="en",
-        params={"name": "B", "link": "https://b.example/r", "minutes": 30},
+        params={"name": "B", "minutes": 30},
+        personal_link="https://b.example/r",
     )
     db.commit()
     return row
@@ -42,7 +43,7 @@ def _attempts(
 ) -> dict[str, Callable[..., Any]]:
     victim = beta.advisor.id
     return {
-        "open_mail": lambda db, ctx: mail.get_mail(db, ctx, beta_mail.id),
+        "open_mail": lambda db, ctx: mail_outbox.get_mail(db, ctx, beta_mail.id),
         "get_user": lambda db, ctx: users.get_user(db, ctx, victim),
         "change_role": lambda db, ctx: users.change_role(db, ctx, victim, "admin"),
         "deactivate": lambda db, ctx: users.deactivate_user(db, ctx, victim),
@@ -102,7 +103,7 @@ def test_lists_show_only_the_callers_tenant(
     }
     assert teams.list_teams(db, alpha.admin_ctx) == []
     assert all(e.tenant_id == alpha.tenant.id for e in audit.list_events(db, alpha.admin_ctx))
-    assert mail.list_mails(db, alpha.admin_ctx) == []
+    assert mail_outbox.list_mails(db, alpha.admin_ctx) == []
 
 
 def test_csv_import_cannot_place_advisors_in_another_tenants_team(
