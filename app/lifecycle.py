@@ -30,13 +30,13 @@ def recover_pending_mail() -> int:
 
 async def run_background_services() -> None:
     """Reflex lifespan task: run jobs in-process when there is no Redis, until shutdown."""
-    import workers.actors  # noqa: F401  (registers the actors on the broker)
+    from workers import in_process
 
-    broker.start_in_process_worker()
+    in_process.start()
     try:
         await asyncio.to_thread(recover_pending_mail)
         while True:
             await asyncio.sleep(3600)
     finally:
-        broker.stop_in_process_worker()
+        in_process.stop()
         mail_renderer.stop_children()

@@ -7,7 +7,7 @@ from typing import Any
 
 import reflex as rx
 
-from app.services import domains, tenants
+from app.services import domains, tenants, users
 from app.services.guard import SUPER_ADMINS
 from state.guard import Acting, acting
 
@@ -59,7 +59,7 @@ class PlatformTenantsState(rx.State):
             name=str(form.get("name", "")),
             domains=str(form.get("domains", "")),
         )
-        tenants.invite_first_admin(
+        users.invite_first_admin(
             act.db,
             act.ctx,
             tenant,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-import time
 from collections.abc import Iterator
 
 import dramatiq
@@ -20,6 +19,7 @@ from app.models.base import utcnow
 from app.services import mail_outbox, users
 from app.settings import get_settings
 from tests.factories import TenantWorld
+from tests.polling import wait_until
 from tests.servers import free_port, redis_server
 from tests.smtp_servers import Inbox, smtp_server
 
@@ -55,15 +55,6 @@ def redis_worker(monkeypatch: pytest.MonkeyPatch, database_url: str) -> Iterator
             get_settings.cache_clear()
 
 
-def _wait_for(predicate, timeout: float = 20.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError("condition not met in time")
-
-
 def test_invitation_is_delivered_by_smtp_through_the_redis_worker(
     db: Session,
     alpha: TenantWorld,
@@ -85,13 +76,13 @@ def test_invitation_is_delivered_by_smtp_through_the_redis_worker(
         locale="fr",
     )
     db.commit()
-    _wait_for(lambda: len(inbox.messages) == 1)
+    wait_until(lambda: len(inbox.messages) == 1, timeout=20)
     message = inbox.messages[0]
     assert message["To"] == "new@alpha.example"  # type: ignore[index]
     assert "Alpha" in message["Subject"]  # type: ignore[index]
     assert "Bonjour New Person" in message.as_string()  # type: ignore[attr-defined]
     db.expire_all()
-    _wait_for(lambda: db.exec(select(OutboundMail)).one().status == MailStatus.SENT)
+    wait_until(lambda: db.exec(select(OutboundMail)).one().status == MailStatus.SENT, timeout=20)
 
 
 def test_undeliverable_mail_is_retried_then_shown_to_admins_as_failed(
@@ -120,7 +111,7 @@ def test_undeliverable_mail_is_retried_then_shown_to_admins_as_failed(
         filed = db.exec(select(JobFailure)).first() is not None
         return filed and db.exec(select(OutboundMail)).one().status == MailStatus.FAILED
 
-    _wait_for(failed, timeout=30)
+    wait_until(failed, timeout=30)
     mail = db.exec(select(OutboundMail)).one()
     assert mail.attempts == 2 and mail.last_error == "mail.error.connection"
     assert mail.sealed_copy is None  # the invitation link is never sent now: wiped

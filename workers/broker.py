@@ -2,8 +2,9 @@
 
 With ``CONSILIO_REDIS_URL`` set, messages go through Redis and survive restarts; the
 ``worker`` process of the Procfile consumes them. Without it (the embedded dev default),
-a StubBroker holds messages in memory and worker threads inside the web process run them;
-pending mails are re-enqueued at start-up, so a restart loses nothing.
+a StubBroker holds messages in memory and worker threads inside the web process run them
+(workers/in_process.py); pending mails are re-enqueued at start-up, so a restart loses
+nothing. Nothing here imports an actor: callers enqueue by actor name.
 """
 
 from __future__ import annotations
@@ -40,7 +41,6 @@ class FailureRecorder(Middleware):
 
 _lock = threading.Lock()
 _broker: dramatiq.Broker | None = None
-_worker: dramatiq.Worker | None = None
 
 
 def get_broker() -> dramatiq.Broker:
@@ -70,31 +70,9 @@ def enqueue(actor_name: str, *args: Any) -> None:
     get_broker().enqueue(message)
 
 
-def start_in_process_worker() -> dramatiq.Worker | None:
-    """Run worker threads in this process when there is no Redis (dev default)."""
-    global _worker
-    if get_settings().redis_url or _worker is not None:
-        return _worker
-    import workers.actors  # noqa: F401  (registers the actors)
-
-    _worker = dramatiq.Worker(get_broker(), worker_threads=get_settings().worker_threads)
-    _worker.start()
-    logger.info("in-process worker started with %d threads", get_settings().worker_threads)
-    return _worker
-
-
-def stop_in_process_worker() -> None:
-    """Stop the in-process worker threads (web process shutdown, tests)."""
-    global _worker
-    if _worker is not None:
-        _worker.stop()
-        _worker = None
-
-
 def reset_broker() -> None:
     """Forget the broker (tests switch between Redis and in-process setups)."""
     global _broker
-    stop_in_process_worker()
     with _lock:
         if _broker is not None:
             _broker.close()

@@ -322,19 +322,3 @@ def update_smtp(
         },
     )
     return tenant
-
-
-def invite_first_admin(
-    session: Session, ctx: TenantContext, tenant: Tenant, *, email: str, display_name: str
-) -> User:
-    """Invite the first admin of a new tenant on its behalf (super admins only)."""
-    from app.services import users
-
-    _require_super_admin(ctx)
-    assert tenant.id is not None
-    acting_for = TenantContext(
-        tenant.id, tenant.slug, ctx.user_id, Role.SUPER_ADMIN, ctx.actor_label
-    )
-    return users.invite_user(
-        session, acting_for, email=email, display_name=display_name, role=Role.ADMIN
-    )
