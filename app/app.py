@@ -69,11 +69,18 @@ PAGES = [
         platform_tenants.ON_LOAD,
         "tenants.title",
     ),
-    (
-        routes.PLATFORM_OUTBOX,
-        platform_outbox.platform_outbox,
-        platform_outbox.ON_LOAD,
-        "outbox.title",
+    # Every tenant's mails with live links: only on a developer's machine.
+    *(
+        [
+            (
+                routes.PLATFORM_OUTBOX,
+                platform_outbox.platform_outbox,
+                platform_outbox.ON_LOAD,
+                "outbox.title",
+            )
+        ]
+        if get_settings().dev_mode
+        else []
     ),
     (routes.MEETING, meeting.meeting, meeting.ON_LOAD, "meeting.title"),
     (routes.TEST_CENTER, test_center.test_center, test_center.ON_LOAD, "test.title"),

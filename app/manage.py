@@ -38,8 +38,8 @@ def print_logins() -> None:
     print(f"  Demo logins (password: {DEMO_PASSWORD}):")
     for login in DEMO_LOGINS:
         print(f"    {login.role:<12} {login.email:<30} {base}/t/{login.tenant_slug}/login")
-    print(f"  Dev outbox (mails): {base}/t/demo/admin/mail (tenant admin),")
-    print(f"                      {base}/t/platform/platform/outbox (super admin, all tenants)\n")
+    print(f"  Mail log: {base}/t/demo/admin/mail (tenant admin; links shown as [personal link]),")
+    print(f"  Dev outbox with live links: {base}/t/platform/platform/outbox (super admin)\n")
 
 
 def config_table() -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.services import meetings, rate_limits
+from app.services import meetings
 from app.services.qr import qr_data_uri
 from state.meeting_access import Attending, attending
 
@@ -34,9 +34,6 @@ class MeetingInviteState(rx.State):
     @attending
     def invite(self, att: Attending, _form: dict[str, str] | None = None) -> None:
         """A personal link for one more participant (mailed when an address is given)."""
-        if self.email.strip():  # mails count against the host's budget, links do not
-            host = att.attendee.user_id or att.attendee.key
-            rate_limits.MEETING_INVITATION_MAILS.take(str(att.attendee.tenant_id), str(host))
         link = meetings.invite(
             att.db, att.attendee, name=self.name, email=self.email, locale=att.caller.lang
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app import routes
+from app.settings import get_settings
 from components.feedback import spinner_block
 from components.shell import Brand, FooterLinks, LanguageChoice, NavLink, UserMenu, nav_bar, shell
 from state.language import LanguageState
@@ -21,7 +22,8 @@ def href(page: str) -> rx.Var[str]:
 ROLE_LINKS: dict[str, list[tuple[str, str, str]]] = {
     "super_admin": [
         ("nav.tenants", routes.PLATFORM_TENANTS, "building_2"),
-        ("nav.outbox", routes.PLATFORM_OUTBOX, "inbox"),
+        # The platform's dev outbox exists only on a developer's machine.
+        *([("nav.outbox", routes.PLATFORM_OUTBOX, "inbox")] if get_settings().dev_mode else []),
     ],
     "admin": [
         ("nav.users", routes.ADMIN_USERS, "users"),

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from app import routes
 from app.models import Meeting, MeetingParticipant, MeetingRole, Tenant, User
 from app.models.base import utcnow
-from app.services import audit, guard, mail_outbox, room_bus
+from app.services import audit, guard, mail_outbox, rate_limits, room_bus
 from app.services.context import TenantContext, get_scoped, scoped
 from app.services.db import after_commit
 from app.services.domains import routable_domains
@@ -317,6 +317,10 @@ def invite(
         The link (shown to the moderator to copy or show as a QR code).
     """
     require_moderator(attendee)
+    if email.strip():  # mails count against the host's budget, links do not
+        rate_limits.MEETING_INVITATION_MAILS.take(
+            str(attendee.tenant_id), str(attendee.user_id or attendee.key)
+        )
     meeting = get_meeting(session, attendee)
     count = len(
         session.exec(

@@ -10,7 +10,8 @@ import threading
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from app.services.errors import InvalidInput
+from app.services import rate_limits
+from app.services.errors import AuthenticationFailed, InvalidInput
 from app.settings import get_settings
 
 MAX_PASSWORD_LENGTH = 256
@@ -91,3 +92,18 @@ def check_policy(password: str, min_length: int) -> None:
         raise InvalidInput("error.password_blank")
     if len(set(password)) < 3:
         raise InvalidInput("error.password_too_simple")
+
+
+def confirm_current(user_id: int, stored_hash: str | None, password: str) -> None:
+    """A signed-in user proves it is them by their password again (before changing it or
+    their second factor). Failures are counted per user.
+
+    Raises:
+        TooManyAttempts: too many wrong passwords lately (with the time to wait).
+        AuthenticationFailed: ``error.reauth_failed``.
+    """
+    rate_limits.REAUTH_FAILURES.check(str(user_id))
+    ok, _ = verify_password(stored_hash, password)
+    if not ok:
+        rate_limits.REAUTH_FAILURES.count(str(user_id))
+        raise AuthenticationFailed("error.reauth_failed")

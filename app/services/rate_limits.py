@@ -185,6 +185,9 @@ LOGIN_FAILURES_PER_ACCOUNT_ADDRESS = Rule("login.account_address", "limit_login_
 LOGIN_FAILURES_PER_ACCOUNT = Rule("login.account", "limit_login_account")
 LOGIN_FAILURES_PER_ADDRESS = Rule("login.address", "limit_login_address")
 SIGNED_IN_FROM = Memory("login.known_address", days=30)
+# A signed-in user confirming their password (change it, set up or turn off 2FA): the same
+# tiers as sign-in failures, so a stolen session cannot guess the password through them.
+REAUTH_FAILURES = Rule("reauth.user", "limit_login_account_address")
 PASSWORD_RESETS_PER_ADDRESS = Rule("reset.address", "limit_password_reset")
 PASSWORD_RESETS_PER_ACCOUNT = Rule("reset.account", "limit_password_reset")
 INVITATION_MAILS = Rule("invitation.tenant", "limit_invitation_mails")

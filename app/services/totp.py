@@ -30,9 +30,8 @@ class Enrolment:
 
 
 def _reauthenticate(user: User, password: str, code: str | None, session: Session) -> None:
-    ok, _ = passwords.verify_password(user.password_hash, password)
-    if not ok:
-        raise AuthenticationFailed("error.reauth_failed")
+    assert user.id is not None
+    passwords.confirm_current(user.id, user.password_hash, password)
     if user.totp_enabled and not check_code(session, user, code or ""):
         raise AuthenticationFailed("error.code_invalid")
 

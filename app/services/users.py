@@ -364,9 +364,8 @@ def change_password(
 ) -> None:
     """Change one's own password; other browsers are signed out."""
     user = get_scoped(session, ctx, User, ctx.user_id)
-    ok, _ = passwords.verify_password(user.password_hash, current)
-    if not ok:
-        raise InvalidInput("error.reauth_failed")
+    assert user.id is not None
+    passwords.confirm_current(user.id, user.password_hash, current)
     passwords.check_policy(new, _tenant(session, ctx).password_min_length)
     user.password_hash = passwords.hash_password(new)
     user.updated_at = utcnow()

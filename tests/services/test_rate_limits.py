@@ -228,3 +228,36 @@ def test_addresses_are_counted_per_ipv4_address_and_per_ipv6_network() -> None:
     assert rate_limits.address_key("2001:db8:1:2:3:4:5:6") == "2001:db8:1:2::/64"
     assert rate_limits.address_key("::ffff:192.0.2.1") == "192.0.2.1"
     assert rate_limits.address_key("") == rate_limits.address_key("garbage") == "unknown"
+
+
+def test_a_host_cannot_mail_unlimited_meeting_invitations(
+    db: Session, alpha: TenantWorld, configure: Configure
+) -> None:
+    from app.services import meetings, sessions
+
+    configure(limit_meeting_invitation_mails="2/hour")
+    room = meetings.start_meeting(db, alpha.advisor_ctx, "Beratung").room
+    db.commit()
+    token = sessions.open_session(db, alpha.advisor, second_factor_passed=True)
+    host = meetings.authorize_attendee(db, alpha.tenant.id or 0, room, session_token=token)
+    for n in range(2):
+        meetings.invite(db, host, name=f"Gast {n}", email=f"g{n}@example.org")
+    with pytest.raises(TooManyAttempts):
+        meetings.invite(db, host, name="Gast 3", email="g3@example.org")
+    assert meetings.invite(db, host, name="Ohne Mail")  # a link to copy is not limited
+
+
+def test_a_stolen_session_cannot_guess_the_password_by_changing_it(
+    db: Session, alpha: TenantWorld, configure: Configure
+) -> None:
+    from app.services.errors import AuthenticationFailed
+    from tests.factories import PASSWORD
+
+    configure(limit_login_account_address="3/hour")
+    for _ in range(3):
+        with pytest.raises(AuthenticationFailed):
+            users.change_password(
+                db, alpha.advisor_ctx, current="guess", new="x" * 20, keep_token=""
+            )
+    with pytest.raises(TooManyAttempts):  # even the right password waits now
+        users.change_password(db, alpha.advisor_ctx, current=PASSWORD, new="y" * 20, keep_token="")
