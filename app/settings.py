@@ -217,6 +217,12 @@ class Settings(BaseSettings):
         default=30.0,
         description="How long a test center network check may stay on a media node.",
     )
+    media_probes_per_node: int = Field(
+        default=20,
+        ge=1,
+        description="Test center network checks a media node runs at once (more are refused "
+        "as busy, so checks never crowd out meetings).",
+    )
     media_events_url: str = Field(
         default="",
         description="Where media nodes report who is connected (the app's /api/media/events); "

@@ -86,6 +86,9 @@ class Room:
 Presence = Callable[[str, str, bool], None]
 
 
+PROBE_ROOM_PREFIX = "probe-"  # the app names a network check's room so (media_pass)
+
+
 class Rooms:
     """All rooms of this node.
 
@@ -123,6 +126,10 @@ class Rooms:
             with contextlib.suppress(KeyError):
                 del self._rooms[room.id]
         metrics.ROOMS.set(len(self._rooms))
+
+    def probes(self) -> int:
+        """Test center network checks running on this node (each alone in its own room)."""
+        return sum(1 for room_id in self._rooms if room_id.startswith(PROBE_ROOM_PREFIX))
 
     def summary(self) -> dict[str, int]:
         """Counts for /health and the registry heartbeat."""

@@ -60,7 +60,9 @@ from media_nodes.turn_renewal import TurnRenewal
 logger = logging.getLogger(__name__)
 
 # A refused join closes the socket: the browser asks the app for a new pass (or stops).
-JOIN_REFUSALS = ("token_invalid", "token_expired", "token_used", "removed", "unavailable")
+JOIN_REFUSALS = (
+    "token_invalid", "token_expired", "token_used", "removed", "unavailable", "busy"
+)  # fmt: skip
 
 Handler = Callable[[Message, join_tokens.JoinGrant, Room], Awaitable[None]]
 
@@ -145,6 +147,8 @@ class ParticipantSession:
         except join_tokens.JoinRefused as exc:
             code = "token_expired" if str(exc) == "expired" else "token_invalid"
             raise SignalingError(code, "the join link is not valid (any more)") from None
+        if grant.is_probe and self.rooms.probes() >= get_settings().media_probes_per_node:
+            raise SignalingError("busy", "this node runs as many network tests as it can")
         ledger = self.rooms.ledger
         try:
             if await ledger.is_removed(grant.room, grant.participant):
