@@ -113,6 +113,12 @@ class Settings(BaseSettings):
     argon2_time_cost: int = Field(default=2, description="argon2id iterations (OWASP: 2).")
     argon2_memory_kib: int = Field(default=19456, description="argon2id memory (OWASP: 19 MiB).")
     argon2_parallelism: int = Field(default=1, description="argon2id lanes (OWASP: 1).")
+    handler_threads: int = Field(
+        default=12,
+        ge=1,
+        description="Threads per web process that run handlers' database and other blocking "
+        "work (keep below the database pool's 15 connections).",
+    )
     password_hash_threads: int = Field(
         default=0,
         description="argon2 computations at once per process (0: one less than the cores, "

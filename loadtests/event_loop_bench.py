@@ -3,11 +3,13 @@
 One backend worker serves every browser of its process on one event loop, so any blocking
 call in a handler (a database query, an argon2 hash, a template render) makes every other
 user wait. This starts the app on loopback (embedded setup: one backend worker) and opens
-``--light`` browser tabs that each send a light event (no database) about twice a second,
-measuring its round trip; first alone ("idle"), then while ``--signers`` other tabs sign in
-one after another, as fast as the app answers ("sign-ins"). It prints p50/p95/p99 of the
-light events in both phases, their ratio, the sign-ins per second, and the CPU the app and
-this load generator used, so a generator at its limit shows.
+``--light`` browser tabs that each send a light event about twice a second, measuring its
+round trip: half of them an event that touches no database (the test center's "play sound"),
+half the first event of every page (the tenant's branding, one database read); first alone
+("idle"), then while ``--signers`` other tabs sign in one after another, as fast as the app
+answers ("sign-ins"). It prints p50/p95/p99 of the light events in both phases (and per
+kind), the ratio of the p95s, the sign-ins per second, and the CPU the app and this load
+generator used, so a generator at its limit shows.
 
     python -m loadtests.event_loop_bench [--light 100] [--signers 20] [--seconds 30]
         [--app-root PATH]   # measure another checkout (e.g. the code before a change)
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import random
 import statistics
@@ -35,7 +38,10 @@ from loadtests.reflex_client import state_name
 from tests.app_server import ROOT, running_app
 
 PARAMS = {"tenant": "demo"}
-LIGHT_EVENT = f"{state_name('test_center', 'TestCenterState')}.play_sound"
+LIGHT_EVENTS = {
+    "no_db": (f"{state_name('test_center', 'TestCenterState')}.play_sound", "/t/demo/test-center"),
+    "page_start": (f"{state_name('tenant', 'TenantState')}.load", "/t/demo/login"),
+}
 LOGIN = f"{state_name('login', 'LoginState')}.submit"
 LOGIN_STATE = state_name("login", "LoginState")
 
@@ -78,15 +84,18 @@ class Tab:
         return (time.perf_counter() - started) * 1000
 
 
-async def light_tab(base: str, until: float, rtts: list[tuple[float, float]]) -> None:
-    """Send the light event about twice a second; record (when, round trip ms)."""
+async def light_tab(
+    base: str, kind: str, until: float, rtts: list[tuple[str, float, float]]
+) -> None:
+    """Send the light event about twice a second; record (kind, when, round trip ms)."""
     tab = Tab(base)
     await tab.connect()
+    event, path = LIGHT_EVENTS[kind]
     await asyncio.sleep(random.uniform(0, 0.5))
     try:
         while time.monotonic() < until:
-            rtt = await tab.send(LIGHT_EVENT, "/t/demo/test-center")
-            rtts.append((time.monotonic(), rtt))
+            rtt = await tab.send(event, path)
+            rtts.append((kind, time.monotonic(), rtt))
             await asyncio.sleep(random.uniform(0.3, 0.7))
     finally:
         await tab.sio.disconnect()
@@ -124,16 +133,27 @@ async def measure(base: str, light: int, signers: int, seconds: float) -> dict[s
     begin = time.monotonic()
     load_start = begin + 5 + seconds  # 5 s to connect, then the idle phase
     end = load_start + seconds
-    rtts: list[tuple[float, float]] = []
+    rtts: list[tuple[str, float, float]] = []
     sign_ins: list[float] = []
-    tasks = [light_tab(base, end, rtts) for _ in range(light)]
+    kinds = list(LIGHT_EVENTS)
+    tasks = [light_tab(base, kinds[n % len(kinds)], end, rtts) for n in range(light)]
     tasks += [signing_tab(base, load_start, end, sign_ins) for _ in range(signers)]
     await asyncio.gather(*tasks)
-    idle = [rtt for when, rtt in rtts if begin + 5 <= when < load_start]
-    busy = [rtt for when, rtt in rtts if load_start + 2 <= when < end]  # 2 s to ramp up
+
+    def phase(start: float, stop: float, kind: str = "") -> dict[str, float]:
+        return _summary([rtt for k, when, rtt in rtts if start <= when < stop and kind in ("", k)])
+
+    idle_from, busy_from = begin + 5, load_start + 2  # 2 s for the sign-ins to ramp up
     return {
-        "idle": _summary(idle),
-        "sign_ins": _summary(busy),
+        "idle": phase(idle_from, load_start),
+        "sign_ins": phase(busy_from, end),
+        "per_kind": {
+            kind: {
+                "idle": phase(idle_from, load_start, kind),
+                "sign_ins": phase(busy_from, end, kind),
+            }
+            for kind in kinds
+        },
         "sign_ins_per_s": round(len(sign_ins) / seconds, 1),
     }
 
@@ -149,12 +169,12 @@ def main(argv: list[str] | None = None) -> int:
     with running_app(root=args.app_root) as app:
         server = _app_process(app.url)
         me = psutil.Process()
-        app_cpu, gen_cpu = _cpu(server), _cpu(me)
+        app_cpu, gen_cpu = _cpu(server), _own_cpu(me)
         wall = time.monotonic()
         figures = asyncio.run(measure(app.url, args.light, args.signers, args.seconds))
         wall = time.monotonic() - wall
         figures["app_cpu_percent"] = round((_cpu(server) - app_cpu) / wall * 100)
-        figures["generator_cpu_percent"] = round((_cpu(me) - gen_cpu) / wall * 100)
+        figures["generator_cpu_percent"] = round((_own_cpu(me) - gen_cpu) / wall * 100)
     idle, busy = figures["idle"], figures["sign_ins"]
     if "p95" in idle and "p95" in busy:
         figures["p95_ratio"] = round(busy["p95"] / idle["p95"], 2)
@@ -173,9 +193,20 @@ def _app_process(url: str) -> psutil.Process:
     raise RuntimeError(f"nothing listens on {url}")
 
 
-def _cpu(process: psutil.Process) -> float:
+def _own_cpu(process: psutil.Process) -> float:
+    """CPU seconds of this load generator alone (the app it started is its child)."""
     times = process.cpu_times()
     return times.user + times.system
+
+
+def _cpu(process: psutil.Process) -> float:
+    """CPU seconds of ``process`` and its children (Reflex runs its backend in a child)."""
+    total = 0.0
+    for each in [process, *process.children(recursive=True)]:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            times = each.cpu_times()
+            total += times.user + times.system
+    return total
 
 
 if __name__ == "__main__":

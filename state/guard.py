@@ -24,7 +24,6 @@ handler that calls a decorated private method).
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import datetime as dt
 import functools
@@ -44,6 +43,7 @@ from app.services.db import unit_of_work
 from app.services.errors import DomainError, NotFound
 from state.locale import LocaleState
 from state.tenant import TenantState
+from state.threads import HANDLERS, SIGN_IN, in_worker
 
 logger = logging.getLogger(__name__)
 
@@ -156,6 +156,7 @@ def _run(
 def guarded(
     enter: Callable[[Session, Caller, Any], G],
     gather: Callable[[rx.State], Awaitable[Any]] | None = None,
+    lane: str = HANDLERS,
 ) -> Callable[
     [Callable[Concatenate[StateT, G, P], R]], Callable[Concatenate[StateT, P], Awaitable[R | None]]
 ]:
@@ -163,8 +164,9 @@ def guarded(
 
     ``enter(db, caller, gathered)`` checks who calls and builds what the body gets as its
     second argument, or raises a DomainError to refuse; ``gathered`` is what the optional
-    ``gather(state)`` read on the event loop first (e.g. another state). :func:`acting`,
-    :data:`visiting` and ``state.meeting_access.attending`` are the guards built on this.
+    ``gather(state)`` read on the event loop first (e.g. another state); ``lane`` is the
+    pool of threads the work runs in (state/threads.py). :func:`acting`, :data:`visiting`,
+    :data:`signing_in` and ``state.meeting_access.attending`` are the guards built on this.
     """
 
     def decorate(
@@ -181,7 +183,9 @@ def guarded(
                     setattr(self, name, "")
             caller = await caller_of(self)
             gathered = await gather(self) if gather is not None else None
-            return await asyncio.to_thread(_run, self, enter, caller, gathered, body, args, kwargs)
+            return await in_worker(
+                _run, self, enter, caller, gathered, body, args, kwargs, lane=lane
+            )
 
         # Reflex reads a handler's parameters (names, annotations) to convert what the
         # browser sends: it must not see the granted argument.
@@ -222,9 +226,12 @@ def _visit(db: Session, caller: Caller, _gathered: Any) -> Visiting:
     return Visiting(db=db, tenant=tenant, caller=caller)
 
 
-# Guard of handlers that need no sign-in (login, password reset, the test center): the
-# page's tenant must exist and be active.
+# Guard of handlers that need no sign-in (password reset, the test center): the page's
+# tenant must exist and be active.
 visiting = guarded(_visit)
+# The same for handlers that check a password (sign-in, setting a password from a link):
+# they run in their own lane, so a burst of sign-ins never holds every handler thread.
+signing_in = guarded(_visit, lane=SIGN_IN)
 
 
 async def off_loop(state: rx.State, work: Callable[[Session, Caller], R]) -> R | None:
@@ -235,6 +242,4 @@ async def off_loop(state: rx.State, work: Callable[[Session, Caller], R]) -> R |
         return work(*granted)
 
     caller = await caller_of(state)
-    return await asyncio.to_thread(
-        _run, state, lambda db, c, _g: (db, c), caller, None, body, (), {}
-    )
+    return await in_worker(_run, state, lambda db, c, _g: (db, c), caller, None, body, (), {})

@@ -9,7 +9,7 @@ from reflex.event import EventSpec
 
 from app import routes
 from app.services import auth, sessions
-from state.guard import Caller, Visiting, visiting
+from state.guard import Caller, Visiting, signing_in
 from state.session import HOME_OF_ROLE, full_navigation
 
 
@@ -39,7 +39,7 @@ class LoginState(rx.State):
         return full_navigation(routes.path("", routes.SESSION_START, code=code, next=target))
 
     @rx.event
-    @visiting
+    @signing_in
     def submit(self, visit: Visiting, form: dict[str, Any]) -> EventSpec | None:
         """Check email and password; continue to the code step when 2FA is on."""
         self.email = str(form.get("email", ""))[:254]
@@ -57,7 +57,7 @@ class LoginState(rx.State):
         return self._finish(visit.caller, result)
 
     @rx.event
-    @visiting
+    @signing_in
     def submit_code(self, visit: Visiting, form: dict[str, Any]) -> EventSpec | None:
         """Second step: the TOTP or recovery code."""
         if not self._pending_token:

@@ -8,7 +8,7 @@ import reflex as rx
 
 from app import routes
 from app.services import users
-from state.guard import Visiting, visiting
+from state.guard import Visiting, signing_in, visiting
 
 
 class RecoveryState(rx.State):
@@ -56,7 +56,7 @@ class RecoveryState(rx.State):
         return password
 
     @rx.event
-    @visiting
+    @signing_in
     def reset_with_link(self, visit: Visiting, form: dict[str, Any]) -> None:
         """Set a new password through a reset link."""
         password = self._passwords(form)
@@ -68,7 +68,7 @@ class RecoveryState(rx.State):
         self.done = True
 
     @rx.event
-    @visiting
+    @signing_in
     def activate(self, visit: Visiting, form: dict[str, Any]) -> None:
         """Set the first password through an invitation link."""
         password = self._passwords(form)

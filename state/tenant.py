@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import reflex as rx
 from sqlmodel import Session
 
@@ -14,6 +12,7 @@ from app.services.db import unit_of_work
 from app.services.errors import NotFound
 from app.settings import get_settings
 from state.locale import LocaleState
+from state.threads import in_worker
 
 
 class TenantState(rx.State):
@@ -81,7 +80,7 @@ class TenantState(rx.State):
     @rx.event
     async def load(self) -> None:
         """First event of every page: tenant, branding and a language the tenant offers."""
-        await asyncio.to_thread(self._load)
+        await in_worker(self._load)
         if not self.found:
             return
         locale = await self.get_state(LocaleState)

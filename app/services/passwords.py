@@ -6,6 +6,9 @@ import contextlib
 import functools
 import os
 import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -15,18 +18,34 @@ from app.services.errors import AuthenticationFailed, InvalidInput
 from app.settings import get_settings
 
 MAX_PASSWORD_LENGTH = 256
+T = TypeVar("T")
+
+
+HASHING_NICENESS = 10  # below everything else of the process when the cores are busy
+
+
+def lower_priority() -> None:
+    """Run the calling thread below the rest of the process (the event loop serving every
+    browser) when the cores are busy; for threads that check passwords."""
+    with contextlib.suppress(AttributeError, OSError):  # Linux: a thread is a task of its own
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HASHING_NICENESS)
 
 
 @functools.cache
-def _hashing_slots() -> threading.BoundedSemaphore:
-    """How many argon2 computations may run at once in this process.
+def _hashing_threads() -> ThreadPoolExecutor:
+    """The threads that run argon2 in this process: few, and at a lower priority.
 
-    argon2 is meant to be slow and releases the GIL; unbounded, a wave of sign-ins would
+    argon2 is meant to be slow and releases the GIL; run unbounded, a wave of sign-ins would
     take every core and starve the event loop that serves everyone else's clicks. So hashing
-    keeps one core free (callers run in worker threads and wait here, never on the loop).
+    gets one core less than the machine has and yields to the loop when cores are scarce.
+    Callers run in worker threads and wait here, never on the loop.
     """
     slots = get_settings().password_hash_threads or max(1, (os.cpu_count() or 2) - 1)
-    return threading.BoundedSemaphore(slots)
+    return ThreadPoolExecutor(slots, thread_name_prefix="argon2", initializer=lower_priority)
+
+
+def _hashing(work: Callable[[], T]) -> T:
+    return _hashing_threads().submit(work).result()
 
 
 @functools.cache
@@ -44,8 +63,7 @@ def hasher() -> PasswordHasher:
 
 def hash_password(password: str) -> str:
     """Hash a password for storage (blocking: call from a worker thread)."""
-    with _hashing_slots():
-        return hasher().hash(password)
+    return _hashing(lambda: hasher().hash(password))
 
 
 def verify_password(stored_hash: str | None, password: str) -> tuple[bool, bool]:
@@ -60,8 +78,7 @@ def verify_password(stored_hash: str | None, password: str) -> tuple[bool, bool]
         _dummy_verify(password)
         return False, False
     try:
-        with _hashing_slots():
-            ph.verify(stored_hash, password)
+        _hashing(lambda: ph.verify(stored_hash, password))
     except (VerificationError, InvalidHashError):
         return False, False
     return True, ph.check_needs_rehash(stored_hash)
@@ -74,8 +91,8 @@ def _dummy_hash() -> str:
 
 def _dummy_verify(password: str) -> None:
     dummy = _dummy_hash()
-    with contextlib.suppress(VerificationError), _hashing_slots():
-        hasher().verify(dummy, password)
+    with contextlib.suppress(VerificationError):
+        _hashing(lambda: hasher().verify(dummy, password))
 
 
 def check_policy(password: str, min_length: int) -> None:
