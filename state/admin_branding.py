@@ -44,6 +44,7 @@ class BrandingState(rx.State):
             "imprint_url": tenant.imprint_url or "",
             "terms_url": tenant.terms_url or "",
             "domains": " ".join(tenant.domains),
+            "embed_origins": " ".join(tenant.embed_origins),
             "mail_from": tenant.mail_from or "",
         }
         self.languages, self.modules = list(tenant.languages), list(tenant.modules)
@@ -79,6 +80,7 @@ class BrandingState(rx.State):
             "imprint_url",
             "terms_url",
             "domains",
+            "embed_origins",
             "mail_from",
         )
         changes: dict[str, Any] = {k: str(form.get(k, "")) for k in fields if k in form}

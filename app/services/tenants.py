@@ -17,6 +17,8 @@ from app.services.secrets import encrypt
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+EMBED_ORIGIN_RE = re.compile(r"^https://([a-z0-9.-]+)(?::([0-9]{1,5}))?$")
+MAX_EMBED_ORIGINS = 10
 RESERVED_SLUGS = {"api", "static", "assets", "admin", "t", "_event", "_upload", "ping"}
 
 
@@ -143,6 +145,29 @@ def _clean_domains(raw: list[str] | str) -> list[str]:
     return sorted(set(domains))
 
 
+def clean_embed_origins(raw: list[str] | str) -> list[str]:
+    """The https origins that may frame the tenant's pages, normalised; InvalidInput otherwise.
+
+    Only bare https origins (``https://host`` or ``https://host:port``): no path, no
+    wildcard, no plain http, since whoever frames the pages can overlay them.
+    """
+    items = raw.replace(",", " ").split() if isinstance(raw, str) else raw
+    origins = []
+    for item in items:
+        origin = item.strip().lower().rstrip("/")
+        if not origin:
+            continue
+        match = EMBED_ORIGIN_RE.match(origin)
+        port = int(match.group(2)) if match and match.group(2) else 443
+        if not match or not DOMAIN_RE.match(match.group(1)) or not 0 < port < 65536:
+            raise InvalidInput("error.embed_origin_invalid", origin=item.strip()[:80])
+        origins.append(origin.removesuffix(":443"))
+    origins = sorted(set(origins))
+    if len(origins) > MAX_EMBED_ORIGINS:
+        raise InvalidInput("error.embed_origins_too_many", limit=MAX_EMBED_ORIGINS)
+    return origins
+
+
 def _check_domains_free(session: Session, domains: list[str], own_id: int | None) -> None:
     for other in session.exec(select(Tenant)).all():
         if other.id != own_id and set(other.domains) & set(domains):
@@ -225,7 +250,7 @@ def update_branding(session: Session, ctx: TenantContext, **changes: Any) -> Ten
 
     Accepted keys: name, logo_url, favicon_url, primary_color, accent_color, languages,
     default_language, modules, password_min_length, privacy_url, imprint_url, terms_url,
-    domains, mail_from. Everything is validated before anything changes.
+    domains, embed_origins, mail_from. Everything is validated before anything changes.
     """
     require_tenant_admin(ctx)
     tenant = get_tenant(session, ctx)
@@ -263,6 +288,8 @@ def update_branding(session: Session, ctx: TenantContext, **changes: Any) -> Ten
         elif key == "domains":
             value = _clean_domains(value)
             _check_domains_free(session, value, tenant.id)
+        elif key == "embed_origins":
+            value = clean_embed_origins(value)
         elif key == "mail_from":
             value = str(value or "").strip() or None
             if value and ("@" not in value or "\n" in value or "\r" in value):
