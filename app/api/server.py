@@ -1,7 +1,9 @@
 """The FastAPI app mounted in front of Reflex's backend, and the middleware around both.
 
 Reflex applies ``api_transformer`` entries in order: the first mounts its backend (pages,
-event socket, ``/_upload``) inside the REST API; each callable after it wraps the result.
+event socket, ``/_upload``) inside the REST API; each callable after it wraps the result. The
+last one is outermost, so every response (refusals of the body limits included) carries the
+security headers.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from starlette.types import ASGIApp
 
 from app.api import brand, health, media_events, session
 from app.api.middleware_bodies import BodyLimits
+from app.api.middleware_headers import SecurityHeaders
 from app.api.middleware_uploads import UPLOAD_PATH, admit_upload
 
 
@@ -37,6 +40,11 @@ def limit_bodies(app: ASGIApp) -> ASGIApp:
     )
 
 
+def add_security_headers(app: ASGIApp) -> ASGIApp:
+    """CSP, framing, referrer, permissions and HSTS headers on every response."""
+    return SecurityHeaders(app)
+
+
 def api_transformers() -> Sequence[FastAPI | Callable[[ASGIApp], ASGIApp]]:
     """What ``rx.App(api_transformer=...)`` gets: the REST API, then the middleware."""
-    return [build_api(), limit_bodies]
+    return [build_api(), limit_bodies, add_security_headers]
