@@ -8,7 +8,7 @@ import sys
 import reflex as rx
 
 from app import lifecycle, routes
-from app.api.server import build_api
+from app.api.server import api_transformers
 from app.pages import (
     account,
     admin_audit,
@@ -93,7 +93,7 @@ PAGES = [
 
 app = rx.App(
     stylesheets=["/styles.css"],
-    api_transformer=build_api(),
+    api_transformer=api_transformers(),
 )
 app.register_lifespan_task(lifecycle.run_background_services)
 

@@ -164,6 +164,13 @@ class Settings(BaseSettings):
         default="http://127.0.0.1:8443",
         description="Where browsers reach this media node (its /ws signaling lives below).",
     )
+    media_origins: str = Field(
+        default="",
+        description="Space-separated origins of every media node browsers connect to, for the "
+        "pages' Content-Security-Policy (e.g. https://media-1.example.com "
+        "https://*.media.example.com; each also allows its ws/wss twin); empty: the origin of "
+        "CONSILIO_MEDIA_PUBLIC_URL.",
+    )
     media_node_id: str = Field(
         default="", description="Name of this media node in the registry (empty: host:port)."
     )

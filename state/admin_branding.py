@@ -43,6 +43,7 @@ class BrandingState(rx.State):
             "privacy_url": tenant.privacy_url or "",
             "imprint_url": tenant.imprint_url or "",
             "terms_url": tenant.terms_url or "",
+            "embed_origins": " ".join(tenant.embed_origins),
             "mail_from": tenant.mail_from or "",
         }
         self.languages, self.modules = list(tenant.languages), list(tenant.modules)
@@ -77,6 +78,7 @@ class BrandingState(rx.State):
             "privacy_url",
             "imprint_url",
             "terms_url",
+            "embed_origins",
             "mail_from",
         )
         changes: dict[str, Any] = {k: str(form.get(k, "")) for k in fields if k in form}

@@ -18,6 +18,8 @@ class Tenant(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(index=True, unique=True, max_length=40)
     name: str = Field(max_length=120)
+    # https origins that may show the tenant's pages in a frame (CSP frame-ancestors).
+    embed_origins: list[str] = json_field()
     logo_url: str | None = Field(default=None, max_length=500)
     favicon_url: str | None = Field(default=None, max_length=500)
     primary_color: str = Field(default="#1f4e8c", max_length=7)

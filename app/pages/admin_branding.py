@@ -197,6 +197,13 @@ def admin_branding() -> rx.Component:
             key=v["terms_url"],
         ),
         field(
+            t("branding.embed_origins"),
+            "embed_origins",
+            default_value=v["embed_origins"],
+            key=v["embed_origins"],
+            help_text=t("branding.embed_origins_help"),
+        ),
+        field(
             t("branding.mail_from"), "mail_from", default_value=v["mail_from"], key=v["mail_from"]
         ),
         columns=rx.breakpoints(initial="1", md="3"),

@@ -11,13 +11,15 @@ from sqlmodel import Session, col, func, select
 from app.models import LANGUAGES, MODULES, Role, Tenant, User
 from app.services import audit
 from app.services.context import TenantContext
-from app.services.domains import assign_domains, tenant_for_host
+from app.services.domains import DOMAIN_RE, assign_domains, tenant_for_host
 from app.services.errors import AccessDenied, InvalidInput, NotFound
 from app.services.mail_transport import check_tenant_host
 from app.services.secrets import encrypt
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+EMBED_ORIGIN_RE = re.compile(r"^https://([a-z0-9.-]+)(?::([0-9]{1,5}))?$")
+MAX_EMBED_ORIGINS = 10
 RESERVED_SLUGS = {"api", "static", "assets", "admin", "t", "_event", "_upload", "ping"}
 
 
@@ -127,6 +129,29 @@ def list_tenants(session: Session, ctx: TenantContext) -> list[tuple[Tenant, int
     return [(t, int(counts.get(t.id or 0, 0))) for t in tenants]
 
 
+def clean_embed_origins(raw: list[str] | str) -> list[str]:
+    """The https origins that may frame the tenant's pages, normalised; InvalidInput otherwise.
+
+    Only bare https origins (``https://host`` or ``https://host:port``): no path, no
+    wildcard, no plain http, since whoever frames the pages can overlay them.
+    """
+    items = raw.replace(",", " ").split() if isinstance(raw, str) else raw
+    origins = []
+    for item in items:
+        origin = item.strip().lower().rstrip("/")
+        if not origin:
+            continue
+        match = EMBED_ORIGIN_RE.match(origin)
+        port = int(match.group(2)) if match and match.group(2) else 443
+        if not match or not DOMAIN_RE.match(match.group(1)) or not 0 < port < 65536:
+            raise InvalidInput("error.embed_origin_invalid", origin=item.strip()[:80])
+        origins.append(origin.removesuffix(":443"))
+    origins = sorted(set(origins))
+    if len(origins) > MAX_EMBED_ORIGINS:
+        raise InvalidInput("error.embed_origins_too_many", limit=MAX_EMBED_ORIGINS)
+    return origins
+
+
 def create_tenant(
     session: Session,
     ctx: TenantContext,
@@ -209,8 +234,8 @@ def update_branding(session: Session, ctx: TenantContext, **changes: Any) -> Ten
 
     Accepted keys: name, logo_url, favicon_url, primary_color, accent_color, languages,
     default_language, modules, password_min_length, privacy_url, imprint_url, terms_url,
-    mail_from. Everything is validated before anything changes. (Custom domains have their
-    own proof: ``app/services/domains.py``.)
+    embed_origins, mail_from. Everything is validated before anything changes. (Custom
+    domains have their own proof: ``app/services/domains.py``.)
     """
     require_tenant_admin(ctx)
     tenant = get_tenant(session, ctx)
@@ -245,6 +270,8 @@ def update_branding(session: Session, ctx: TenantContext, **changes: Any) -> Ten
                 raise InvalidInput("error.min_length_range") from None
             if not 8 <= value <= 128:
                 raise InvalidInput("error.min_length_range")
+        elif key == "embed_origins":
+            value = clean_embed_origins(value)
         elif key == "mail_from":
             value = str(value or "").strip() or None
             if value and ("@" not in value or "\n" in value or "\r" in value):

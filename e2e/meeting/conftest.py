@@ -79,9 +79,10 @@ def meeting_stack(*, nodes: int = 1, relay: bool = False) -> Iterator[Stack]:
             for i in range(nodes)
         }
         first_url = next(iter(started.values()))[0]
-        app = stack.enter_context(
-            running_app(extra_env=_app_env(first_url, redis_url, turn_port), port=app_port)
-        )
+        app_env = _app_env(first_url, redis_url, turn_port)
+        # Every node's origin goes into the pages' CSP (connect-src), so rooms can move.
+        app_env["CONSILIO_MEDIA_ORIGINS"] = " ".join(url for url, _proc in started.values())
+        app = stack.enter_context(running_app(extra_env=app_env, port=app_port))
         yield Stack(app.url, started)
 
 

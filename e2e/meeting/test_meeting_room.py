@@ -13,6 +13,7 @@ from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
 from e2e.conftest import PHONE, screenshots, sign_in
+from e2e.csp import csp_watch
 from e2e.meeting.conftest import Stack, meeting_stack, person
 from tests.polling import wait_until
 
@@ -118,6 +119,8 @@ def test_advisor_and_customer_meet_share_chat_and_the_advisor_moderates(
     with (
         person(browser, stack.app_url) as advisor,
         person(browser, stack.app_url, viewport=PHONE) as customer,
+        csp_watch(advisor) as advisor_violations,
+        csp_watch(customer) as customer_violations,
     ):
         open_room_as_advisor(advisor, "Schadenbesichtigung Wasserschaden")
         link = invite(advisor, "Eva Kunde")
@@ -204,6 +207,10 @@ def test_advisor_and_customer_meet_share_chat_and_the_advisor_moderates(
         advisor.locator("#feedback-send").click()
         expect(advisor.locator("#feedback-thanks")).to_be_visible()
         screenshots(advisor, "meeting-feedback")
+        # The pages' CSP let everything above through (media node websocket, uploads...).
+        assert not advisor_violations + customer_violations, (
+            advisor_violations + customer_violations
+        )
 
 
 def test_with_the_lobby_on_a_guest_waits_until_the_advisor_lets_them_in(
