@@ -1,4 +1,8 @@
-"""Encryption of secret columns (TOTP seeds, SMTP passwords) with a key from the settings."""
+"""Encryption of secret columns (TOTP seeds, SMTP passwords) with a key from the settings.
+
+Values are encrypted with the column-encryption key of the current secret key; values written
+under a previous secret key, or before keys were derived with HKDF, still decrypt.
+"""
 
 from __future__ import annotations
 
@@ -7,26 +11,32 @@ import functools
 import hashlib
 import hmac
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
-from app.settings import get_settings
+from app.services import keys
+
+LEGACY_LABEL = b"consilio-column-encryption:"
 
 
 @functools.cache
-def _fernet(secret_key: str) -> Fernet:
-    raw = hashlib.sha256(b"consilio-column-encryption:" + secret_key.encode()).digest()
-    return Fernet(base64.urlsafe_b64encode(raw))
+def _fernet(current: bytes, *older: bytes) -> MultiFernet:
+    return MultiFernet([Fernet(base64.urlsafe_b64encode(key)) for key in (current, *older)])
+
+
+def _column_fernet() -> MultiFernet:
+    decrypting = keys.decryption_keys(keys.Purpose.COLUMN_ENCRYPTION)
+    return _fernet(*decrypting, *keys.legacy_keys(LEGACY_LABEL))
 
 
 def encrypt(plaintext: str) -> str:
-    """Encrypt and authenticate ``plaintext`` for storage."""
-    return _fernet(get_settings().secret_key).encrypt(plaintext.encode()).decode()
+    """Encrypt and authenticate ``plaintext`` for storage (with the current key)."""
+    return _column_fernet().encrypt(plaintext.encode()).decode()
 
 
 def decrypt(ciphertext: str) -> str:
     """Decrypt a value produced by :func:`encrypt`; raises ValueError when tampered with."""
     try:
-        return _fernet(get_settings().secret_key).decrypt(ciphertext.encode()).decode()
+        return _column_fernet().decrypt(ciphertext.encode()).decode()
     except InvalidToken as exc:
         raise ValueError("secret column cannot be decrypted with the configured key") from exc
 
