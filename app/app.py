@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 
 import reflex as rx
 
@@ -27,9 +28,14 @@ from app.pages import (
     test_center,
 )
 from app.pages.layout import forbidden_view, on_load, page
+from app.services import keys
 from app.settings import get_settings
 
 logging.basicConfig(level=get_settings().log_level, format="%(levelname)s %(name)s: %(message)s")
+# `reflex run` imports this module to compile before it serves, and every backend worker
+# imports it again: both stop here with an unsafe key. Exporting the frontend signs nothing.
+if os.environ.get("REFLEX_COMPILE_CONTEXT") != "export":
+    keys.refuse_unsafe_secret_key()
 
 PAGES = [
     (routes.LANDING, landing.landing, landing.ON_LOAD, "title"),
