@@ -1,4 +1,4 @@
-"""Operator commands: `python -m app.manage migrate|seed|logins|dev-env|config-table`."""
+"""Operator commands: `python -m app.manage migrate|seed|logins|dev-env|reencrypt|config-table`."""
 
 from __future__ import annotations
 
@@ -35,6 +35,20 @@ def seed() -> int:
         return 2
     if not seeded:
         print("CONSILIO_DEMO_DATA is off: no demo tenants seeded.")
+    return 0
+
+
+def reencrypt() -> int:
+    """Encrypt stored secrets again under the current secret key (after a rotation)."""
+    from app.services.db import unit_of_work
+    from app.services.key_rotation import reencrypt_stored_secrets
+
+    with unit_of_work() as session:
+        done = reencrypt_stored_secrets(session)
+    print(
+        f"re-encrypted {done.totp_seeds} TOTP seeds, {done.smtp_passwords} SMTP passwords, "
+        f"{done.meeting_files} chat files under the current secret key"
+    )
     return 0
 
 
@@ -98,7 +112,9 @@ def config_table() -> str:
 def main(argv: list[str] | None = None) -> int:
     """Run one operator command."""
     parser = argparse.ArgumentParser(prog="python -m app.manage")
-    parser.add_argument("command", choices=["migrate", "seed", "logins", "dev-env", "config-table"])
+    parser.add_argument(
+        "command", choices=["migrate", "seed", "logins", "dev-env", "reencrypt", "config-table"]
+    )
     args = parser.parse_args(argv)
     if args.command == "config-table":
         print(config_table())
@@ -109,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f".env: added {', '.join(added)}" if added else ".env: kept as it is")
     elif args.command == "seed":
         return seed()
+    elif args.command == "reencrypt":
+        return reencrypt()
     else:
         return print_logins()
     return 0

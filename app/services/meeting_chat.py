@@ -85,6 +85,12 @@ def _decrypt(blob: bytes, tenant_id: int, meeting_id: int) -> bytes:
     raise ValueError("meeting file cannot be decrypted with the configured key")
 
 
+def reencrypt_stored_file(file: MeetingFile) -> None:
+    """Encrypt a stored file again under the current key (for dropping a previous key)."""
+    data = _decrypt(file.data, file.tenant_id, file.meeting_id)
+    file.data = _encrypt(data, file.tenant_id, file.meeting_id)
+
+
 def detect_type(data: bytes) -> str | None:
     """What the bytes really are: "pdf", "png", "jpeg", "txt", or None for anything else."""
     if data.startswith(b"%PDF-"):

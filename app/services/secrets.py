@@ -41,6 +41,14 @@ def decrypt(ciphertext: str) -> str:
         raise ValueError("secret column cannot be decrypted with the configured key") from exc
 
 
+def reencrypt(ciphertext: str) -> str:
+    """The same value encrypted under the current key (for dropping a previous key)."""
+    try:
+        return _column_fernet().rotate(ciphertext.encode()).decode()
+    except InvalidToken as exc:
+        raise ValueError("secret column cannot be decrypted with the configured key") from exc
+
+
 def token_hash(token: str) -> str:
     """SHA-256 hex digest of a high-entropy token (session ids, links, recovery codes)."""
     return hashlib.sha256(token.encode()).hexdigest()

@@ -17,8 +17,16 @@ from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlmodel import Session
 
-from app.models import MeetingFile, User
-from app.services import join_tokens, keys, media_signals, meeting_chat, meetings, totp
+from app.models import MeetingFile, Tenant, User
+from app.services import (
+    join_tokens,
+    key_rotation,
+    keys,
+    media_signals,
+    meeting_chat,
+    meetings,
+    totp,
+)
 from app.services import secrets as column_secrets
 from app.settings import get_settings
 from tests.factories import TenantWorld
@@ -168,3 +176,34 @@ def test_chat_file_stored_before_hkdf_or_under_a_previous_key_still_opens(
     configure(NEW, previous=OLD)
     for line in (under_old, before_hkdf):
         assert meeting_chat.open_file(db, host, str(line.file_id)).data == picture
+
+
+def test_reencryption_lets_the_previous_key_go_without_losing_anything(
+    db: Session, alpha: TenantWorld, configure: Configure
+) -> None:
+    configure(OLD)
+    seed = pyotp.random_base32()
+    user = db.get(User, alpha.advisor.id)
+    tenant = db.get(Tenant, alpha.tenant.id)
+    assert user is not None and tenant is not None
+    user.totp_enabled = True
+    user.totp_secret_encrypted = _old_column_fernet(OLD).encrypt(seed.encode()).decode()
+    tenant.smtp_password_encrypted = column_secrets.encrypt("smtp-password")
+    db.add_all([user, tenant])
+    db.commit()
+    room = meetings.start_meeting(db, alpha.advisor_ctx, "Beratung").room
+    db.commit()
+    host = host_of(db, alpha, room)
+    line = meeting_chat.share_file(db, guest(db, alpha, host), "Schaden.png", png())
+    db.commit()
+    configure(NEW, previous=OLD)
+    done = key_rotation.reencrypt_stored_secrets(db)
+    db.commit()
+    assert (done.totp_seeds, done.smtp_passwords, done.meeting_files) == (1, 1, 1)
+    configure(NEW)  # the old key is gone
+    db.expire_all()
+    assert totp.check_code(db, db.get(User, alpha.advisor.id), pyotp.TOTP(seed).now())
+    tenant = db.get(Tenant, alpha.tenant.id)
+    assert tenant is not None and tenant.smtp_password_encrypted is not None
+    assert column_secrets.decrypt(tenant.smtp_password_encrypted) == "smtp-password"
+    assert meeting_chat.open_file(db, host, str(line.file_id)).data == png()
