@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-import os
 
 import reflex as rx
+from reflex.utils.exec import get_compile_context
 
 from app import lifecycle, routes
 from app.api.server import build_api
@@ -34,7 +34,7 @@ from app.settings import get_settings
 logging.basicConfig(level=get_settings().log_level, format="%(levelname)s %(name)s: %(message)s")
 # `reflex run` imports this module to compile before it serves, and every backend worker
 # imports it again: both stop here with an unsafe key. Exporting the frontend signs nothing.
-if os.environ.get("REFLEX_COMPILE_CONTEXT") != "export":
+if get_compile_context() != rx.constants.CompileContext.EXPORT:
     keys.refuse_unsafe_secret_key()
 
 PAGES = [
