@@ -42,7 +42,10 @@ migrate: $(VENV)/.installed
 seed: migrate
 	$(PY) -m app.manage seed
 
-dev: install seed
+# First run: .env gets CONSILIO_ENVIRONMENT=dev and a random CONSILIO_SECRET_KEY (kept after).
+dev: install
+	$(PY) -m app.manage dev-env
+	$(MAKE) --no-print-directory seed
 	@$(PY) -m app.manage logins
 	$(VENV)/bin/honcho start -f Procfile
 

@@ -6,6 +6,7 @@ import logging
 import sys
 
 import reflex as rx
+from reflex.utils.exec import get_compile_context
 
 from app import lifecycle, routes
 from app.api.server import api_transformers
@@ -28,9 +29,14 @@ from app.pages import (
     test_center,
 )
 from app.pages.layout import forbidden_view, on_load, page
+from app.services import keys
 from app.settings import get_settings
 
 logging.basicConfig(level=get_settings().log_level, format="%(levelname)s %(name)s: %(message)s")
+# `reflex run` imports this module to compile before it serves, and every backend worker
+# imports it again: both stop here with an unsafe key. Exporting the frontend signs nothing.
+if get_compile_context() != rx.constants.CompileContext.EXPORT:
+    keys.refuse_unsafe_secret_key()
 # Handlers' bodies run in worker threads (state/guard.py); the event loop that serves every
 # browser of this process gets the interpreter back from them within 1 ms instead of 5 ms.
 sys.setswitchinterval(0.001)

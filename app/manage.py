@@ -1,9 +1,11 @@
-"""Operator commands: `python -m app.manage migrate|seed|logins|config-table`."""
+"""Operator commands: `python -m app.manage migrate|seed|logins|dev-env|reencrypt|config-table`."""
 
 from __future__ import annotations
 
 import argparse
+import secrets
 import sys
+from pathlib import Path
 
 from alembic.config import Config
 
@@ -20,26 +22,77 @@ def migrate() -> None:
     command.upgrade(config, "head")
 
 
-def seed() -> None:
-    """Create the demo tenants and accounts (idempotent)."""
+def seed() -> int:
+    """Create the demo tenants and accounts (idempotent; dev mode only, see services.demo)."""
     from app.services import demo
     from app.services.db import unit_of_work
 
+    try:
+        with unit_of_work() as session:
+            seeded = demo.seed(session)
+    except demo.DemoDataRefused as exc:
+        print(f"seed refused: {exc}", file=sys.stderr)
+        return 2
+    if not seeded:
+        print("CONSILIO_DEMO_DATA is off: no demo tenants seeded.")
+    return 0
+
+
+def reencrypt() -> int:
+    """Encrypt stored secrets again under the current secret key (after a rotation)."""
+    from app.services.db import unit_of_work
+    from app.services.key_rotation import reencrypt_stored_secrets
+
     with unit_of_work() as session:
-        demo.seed(session)
+        done = reencrypt_stored_secrets(session)
+    print(
+        f"re-encrypted {done.totp_seeds} TOTP seeds, {done.smtp_passwords} SMTP passwords, "
+        f"{done.meeting_files} chat files under the current secret key"
+    )
+    return 0
 
 
-def print_logins() -> None:
+def write_dev_env(path: Path) -> list[str]:
+    """Give a developer's machine dev mode and its own random secret key in ``path`` (.env).
+
+    Settings already in the file are kept as they are, so a second run changes nothing.
+
+    Returns:
+        The names of the variables added.
+    """
+    text = path.read_text() if path.exists() else ""
+    present = {
+        line.split("=", 1)[0].strip().removeprefix("export ").strip()
+        for line in text.splitlines()
+        if "=" in line
+    }
+    wanted = {
+        "CONSILIO_ENVIRONMENT": "dev",
+        "CONSILIO_SECRET_KEY": secrets.token_urlsafe(48),
+    }
+    added = [name for name in wanted if name not in present]
+    if added:
+        lines = [f"{name}={wanted[name]}" for name in added]
+        separator = "\n" if text and not text.endswith("\n") else ""
+        path.write_text(text + separator + "\n".join(lines) + "\n")
+        path.chmod(0o600)
+    return added
+
+
+def print_logins() -> int:
     """Print where to sign in and with which demo accounts."""
     from app.services.demo import DEMO_LOGINS, DEMO_PASSWORD
 
     base = get_settings().public_url.rstrip("/")
     print(f"\n  Consilio is starting at {base}/  (first build of the web UI takes a minute)\n")
+    if not (get_settings().demo_data and get_settings().dev_mode):
+        return 0
     print(f"  Demo logins (password: {DEMO_PASSWORD}):")
     for login in DEMO_LOGINS:
         print(f"    {login.role:<12} {login.email:<30} {base}/t/{login.tenant_slug}/login")
     print(f"  Mail log: {base}/t/demo/admin/mail (tenant admin; links shown as [personal link]),")
     print(f"  Dev outbox with live links: {base}/t/platform/platform/outbox (super admin)\n")
+    return 0
 
 
 def config_table() -> str:
@@ -59,12 +112,23 @@ def config_table() -> str:
 def main(argv: list[str] | None = None) -> int:
     """Run one operator command."""
     parser = argparse.ArgumentParser(prog="python -m app.manage")
-    parser.add_argument("command", choices=["migrate", "seed", "logins", "config-table"])
+    parser.add_argument(
+        "command", choices=["migrate", "seed", "logins", "dev-env", "reencrypt", "config-table"]
+    )
     args = parser.parse_args(argv)
     if args.command == "config-table":
         print(config_table())
-        return 0
-    {"migrate": migrate, "seed": seed, "logins": print_logins}[args.command]()
+    elif args.command == "migrate":
+        migrate()
+    elif args.command == "dev-env":
+        added = write_dev_env(Path(".env"))
+        print(f".env: added {', '.join(added)}" if added else ".env: kept as it is")
+    elif args.command == "seed":
+        return seed()
+    elif args.command == "reencrypt":
+        return reencrypt()
+    else:
+        return print_logins()
     return 0
 
 

@@ -1,8 +1,10 @@
 """Every knob of Consilio in one pydantic-settings object.
 
 Values come from environment variables prefixed ``CONSILIO_`` or from a ``.env`` file in the
-working directory. The defaults form the embedded development setup: a SQLite file under
-``data/``, no Redis (in-process broker and bus), mail kept in the dev outbox.
+working directory. The defaults form the embedded setup: a SQLite file under ``data/``, no
+Redis (in-process broker and bus). Dev mode (``CONSILIO_ENVIRONMENT=dev``, written into
+``.env`` by ``make dev`` with a random secret key) is what a developer's machine runs;
+anything else is production, which refuses the published default secret key.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEV_SECRET_KEY = "dev-insecure-secret-change-me"  # noqa: S105 (published; refused outside dev)
 
 
 class Settings(BaseSettings):
@@ -33,8 +36,14 @@ class Settings(BaseSettings):
         description="Redis URL. When set: Reflex state, Dramatiq broker and room bus use it.",
     )
     secret_key: str = Field(
-        default="dev-insecure-secret-change-me",
-        description="Signs tokens and derives the key that encrypts secret columns.",
+        default=DEV_SECRET_KEY,
+        description="Every signing and encryption key is derived from it (at least 32 bytes; "
+        "the default is refused outside dev mode). Same value on web, workers and media nodes.",
+    )
+    previous_secret_keys: str = Field(
+        default="",
+        description="Comma-separated former secret keys, still accepted for verifying and "
+        "decrypting (never for signing) while the secret key rotates.",
     )
     public_url: str = Field(
         default="http://localhost:3000",

@@ -57,6 +57,7 @@ def backends() -> Iterator[tuple[str, str, str]]:
             "CONSILIO_DATABASE_URL": database_url,
             "CONSILIO_REDIS_URL": redis_url,
             "CONSILIO_ARGON2_MEMORY_KIB": "8192",
+            "CONSILIO_ENVIRONMENT": "production",  # a real random key (running_app makes one)
         }
         with running_app(extra_env=shared) as app, _second_backend(app) as b:
             yield app.url, b, redis_url

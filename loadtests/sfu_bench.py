@@ -24,6 +24,7 @@ import json
 import os
 import pickle
 import random
+import secrets
 import socket
 import statistics
 import struct
@@ -36,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-SECRET = "bench-secret"
+SECRET = secrets.token_urlsafe(48)  # node and clients get it through the environment
 FPS = 30
 BITRATE = 1_000_000
 STAMP = struct.Struct("!d")  # send time appended to every video frame (subscribers never decode)

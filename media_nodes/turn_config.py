@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from app.services import keys
 from app.services.turn import shared_secret
 from app.settings import get_settings
 
@@ -105,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--allow-peer", action="append", default=[])
     parser.add_argument("--state-dir", default="", help="where coturn keeps its pid and db")
     args = parser.parse_args(argv)
+    keys.refuse_unsafe_secret_key()  # coturn's secret is derived from it
     sys.stdout.write(
         render(
             args.profile,

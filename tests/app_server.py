@@ -1,7 +1,10 @@
 """Start Consilio as `make dev` does (Reflex in prod mode on one port) for e2e and load tests.
 
 The app runs on a free loopback port with its own database (SQLite by default), migrated and
-seeded with the demo tenant; it is stopped (its whole process group) when the block ends.
+seeded with the demo tenant; it is stopped (its whole process group) when the block ends. It
+runs in dev mode with a random secret key of its own, as `make dev` writes them into .env;
+``CONSILIO_ENVIRONMENT=production`` in ``extra_env`` runs it as in production (the demo data
+is still seeded, by a dev-mode seeding step, so the tests can sign in).
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -71,6 +75,7 @@ def running_app(
         "CONSILIO_PORT": str(port),
         "CONSILIO_PUBLIC_URL": base,
         "CONSILIO_ENVIRONMENT": "dev",  # as `make dev`: the dev outbox, demo data
+        "CONSILIO_SECRET_KEY": secrets.token_urlsafe(48),
         "PYTHONPATH": str(root),
         # Reflex needs Node >= 22 / bun: the project-local ones `make install` puts in .tools.
         "PATH": f"{root / '.tools' / 'node_modules' / '.bin'}:{os.environ.get('PATH', '')}",
@@ -78,10 +83,13 @@ def running_app(
     }
     env.pop("CONSILIO_REDIS_URL", None)
     env.update(extra_env or {})
+    seeding = {**env, "CONSILIO_ENVIRONMENT": "dev", "CONSILIO_DEMO_DATA": "true"}
     for command in ("migrate", "seed"):
-        subprocess.run([sys.executable, "-m", "app.manage", command], cwd=root, env=env, check=True)
+        subprocess.run(
+            [sys.executable, "-m", "app.manage", command], cwd=root, env=seeding, check=True
+        )
     for module in seed_modules:
-        subprocess.run([sys.executable, "-m", module], cwd=root, env=env, check=True)
+        subprocess.run([sys.executable, "-m", module], cwd=root, env=seeding, check=True)
     log = workdir / "app.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Iterator
 
 import pytest
@@ -11,6 +12,13 @@ from sqlmodel import Session, SQLModel
 
 from app.settings import get_settings
 from tests.servers import postgres_server
+
+# The tests run as production does: not dev mode, and a random secret key of their own (the
+# subprocesses they start inherit both).
+os.environ["CONSILIO_ENVIRONMENT"] = "production"
+os.environ["CONSILIO_SECRET_KEY"] = secrets.token_urlsafe(48)
+os.environ.pop("CONSILIO_PREVIOUS_SECRET_KEYS", None)
+get_settings.cache_clear()
 
 
 @pytest.fixture(scope="session")

@@ -18,6 +18,7 @@ from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
 from dramatiq.middleware import CurrentMessage, Middleware
 
+from app.services import keys
 from app.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ def get_broker() -> dramatiq.Broker:
     with _lock:
         if _broker is None:
             settings = get_settings()
+            keys.refuse_unsafe_secret_key(settings)  # also when run as `dramatiq workers.actors`
             broker: dramatiq.Broker
             if settings.redis_url:
                 broker = RedisBroker(url=settings.redis_url, namespace="consilio-jobs")

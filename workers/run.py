@@ -12,6 +12,7 @@ import signal
 import sys
 import threading
 
+from app.services import keys
 from app.settings import get_settings
 
 logger = logging.getLogger("workers.run")
@@ -22,6 +23,7 @@ def main() -> int:
     logging.basicConfig(
         level=get_settings().log_level, format="%(levelname)s %(name)s: %(message)s"
     )
+    keys.refuse_unsafe_secret_key()
     if get_settings().redis_url:
         threads = str(get_settings().worker_threads)
         argv = [

@@ -1,4 +1,7 @@
-"""Demo data for `make dev`: an operator tenant with a super admin, and one insurer."""
+"""Demo data for `make dev`: an operator tenant with a super admin, and one insurer.
+
+Only in dev mode, and only while ``CONSILIO_DEMO_DATA`` is on.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +13,13 @@ from sqlmodel import Session, select
 from app.models import Role, Team, Tenant, User, UserStatus
 from app.services import audit, passwords
 from app.services.context import TenantContext
+from app.settings import get_settings
 
 DEMO_PASSWORD = "Consilio-Demo-2026"  # noqa: S105 (published demo credential)
+
+
+class DemoDataRefused(Exception):
+    """Demo accounts (published password) asked for outside dev mode."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -81,8 +89,23 @@ def _user(
     return user
 
 
-def seed(session: Session) -> None:
-    """Create the demo tenants and accounts if missing (safe to run on every start)."""
+def seed(session: Session) -> bool:
+    """Create the demo tenants and accounts if missing (safe to run on every start).
+
+    Returns:
+        Whether demo data is there: False when ``CONSILIO_DEMO_DATA`` is off (nothing seeded).
+
+    Raises:
+        DemoDataRefused: outside dev mode, since every demo account has a published password.
+    """
+    settings = get_settings()
+    if not settings.demo_data:
+        return False
+    if not settings.dev_mode:
+        raise DemoDataRefused(
+            "Demo data is seeded only in dev mode (CONSILIO_ENVIRONMENT=dev): its accounts "
+            "share a published password. Set CONSILIO_DEMO_DATA=false outside dev mode."
+        )
     platform = _tenant(
         session,
         "platform",
@@ -131,3 +154,4 @@ def seed(session: Session) -> None:
         is_team_lead=True,
     )
     _user(session, demo, "max.muster@example.com", "Max Muster", Role.CUSTOMER)
+    return True

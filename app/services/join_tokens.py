@@ -1,18 +1,20 @@
 """Short-lived tokens the app signs to let one participant into one room on a media node.
 
-The media node checks them with the same secret (derived from CONSILIO_SECRET_KEY), so a
-browser can only join the room, under the name and role, the app allowed.
+The media node checks them with the same key (derived from CONSILIO_SECRET_KEY), so a
+browser can only join the room, under the name and role, the app allowed. A token names the
+secret it was signed with (``kid``): one signed under a previous secret key still verifies
+until it expires, one naming no configured secret is refused.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import secrets
 import time
 
 import jwt
 
+from app.services import keys
 from app.settings import get_settings
 
 ALGORITHM = "HS256"
@@ -43,11 +45,6 @@ class JoinGrant:
         return self.role == "probe"
 
 
-def signing_key() -> bytes:
-    """The key app and media nodes share for everything they sign for each other."""
-    return hashlib.sha256(b"consilio-join-token:" + get_settings().secret_key.encode()).digest()
-
-
 def issue(
     grant: JoinGrant, *, lifetime_seconds: int | None = None, now: float | None = None
 ) -> str:
@@ -67,15 +64,19 @@ def issue(
         "presenter": grant.presenter,
         "jti": secrets.token_urlsafe(16),
     }
-    return jwt.encode(claims, signing_key(), algorithm=ALGORITHM)
+    kid, key = keys.signing_key(keys.Purpose.JOIN_TOKENS)
+    return jwt.encode(claims, key, algorithm=ALGORITHM, headers={"kid": kid})
 
 
 def verify(token: str) -> JoinGrant:
     """The grant inside a valid token, else JoinRefused."""
+    key = keys.token_key(keys.Purpose.JOIN_TOKENS, token)
+    if key is None:
+        raise JoinRefused("invalid")
     try:
         claims = jwt.decode(
             token,
-            signing_key(),
+            key,
             algorithms=[ALGORITHM],
             audience=AUDIENCE,
             options={"require": ["exp", "iat", "aud", "sub", "jti"]},

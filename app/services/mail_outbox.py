@@ -36,7 +36,8 @@ from app.services.context import TenantContext, get_scoped, scoped
 from app.services.db import after_commit, unit_of_work
 from app.services.errors import AccessDenied, NotFound
 from app.services.guard import ADMINS
-from app.services.secrets import decrypt, encrypt
+from app.services.keys import Purpose
+from app.services.secrets import seal, unseal
 from app.services.tenants import branding_of
 from app.settings import get_settings
 
@@ -71,11 +72,11 @@ class MailView:
 
 
 def _seal(copy: mail_templates.RenderedMail) -> str:
-    return encrypt(json.dumps(dataclasses.asdict(copy)))
+    return seal(Purpose.MAIL_LINKS, json.dumps(dataclasses.asdict(copy)))
 
 
 def _unseal(sealed: str) -> mail_templates.RenderedMail:
-    return mail_templates.RenderedMail(**json.loads(decrypt(sealed)))
+    return mail_templates.RenderedMail(**json.loads(unseal(Purpose.MAIL_LINKS, sealed)))
 
 
 def _fill(

@@ -1,9 +1,12 @@
 """Signed messages between the app and media nodes, besides join tokens.
 
 - Commands, app -> node (``POST {node}/control``): mute, remove, presenter. A node acts only
-  on a command signed with the shared key, for a room it serves, within a minute.
+  on a command signed with the node-commands key, for a room it serves, within a minute.
 - Events, node -> app (``POST /api/media/events``): a participant's media came online or
   went away, so the room's participants list shows who is really there.
+
+Each kind has its own key derived from CONSILIO_SECRET_KEY (app/services/keys.py) and names
+the secret it was signed with (``kid``), as join tokens do.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ from typing import Any
 
 import jwt
 
-from app.services.join_tokens import ALGORITHM, signing_key
+from app.services import keys
+from app.services.join_tokens import ALGORITHM
 
 COMMAND_AUDIENCE = "consilio-media-command"
 EVENT_AUDIENCE = "consilio-media-event"
@@ -25,19 +29,30 @@ class SignalRefused(Exception):
     """A forged, expired or malformed command or event."""
 
 
+PURPOSES = {
+    COMMAND_AUDIENCE: keys.Purpose.NODE_COMMANDS,
+    EVENT_AUDIENCE: keys.Purpose.PRESENCE_REPORTS,
+}
+
+
 def _sign(audience: str, body: dict[str, Any]) -> str:
     now = int(time.time())
+    kid, key = keys.signing_key(PURPOSES[audience])
     return jwt.encode(
         {**body, "aud": audience, "iat": now, "exp": now + LIFETIME_SECONDS},
-        signing_key(),
+        key,
         algorithm=ALGORITHM,
+        headers={"kid": kid},
     )
 
 
 def _verify(audience: str, token: str) -> dict[str, Any]:
+    key = keys.token_key(PURPOSES[audience], token)
+    if key is None:
+        raise SignalRefused("signed with no configured key")
     try:
         claims: dict[str, Any] = jwt.decode(
-            token, signing_key(), algorithms=[ALGORITHM], audience=audience,
+            token, key, algorithms=[ALGORITHM], audience=audience,
             options={"require": ["exp", "aud", "room"]},
         )  # fmt: skip
     except jwt.PyJWTError as exc:

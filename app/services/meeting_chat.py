@@ -22,10 +22,9 @@ from pypdf.errors import PdfReadError
 from sqlmodel import Session, col, select
 
 from app.models import ChatMessage, MeetingFile, MeetingParticipant, Tenant
-from app.services import meetings
+from app.services import keys, meetings
 from app.services.errors import AccessDenied, InvalidInput, NotFound
 from app.services.meetings import Attendee
-from app.settings import get_settings
 
 TEXT_LIMIT = 2000
 CONTENT_TYPES = {
@@ -35,6 +34,7 @@ CONTENT_TYPES = {
     "txt": "text/plain; charset=utf-8",
 }
 EXTENSIONS = {"pdf": ".pdf", "png": ".png", "jpeg": ".jpg", "txt": ".txt"}
+LEGACY_LABEL = b"consilio-meeting-files:"  # key derivation of files stored before HKDF
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,24 +62,33 @@ def line_from_event(data: dict[str, object]) -> ChatLine:
     return ChatLine(**values)  # type: ignore[arg-type]
 
 
-def _key() -> bytes:
-    return hashlib.sha256(b"consilio-meeting-files:" + get_settings().secret_key.encode()).digest()
-
-
 def _bound_to(tenant_id: int, meeting_id: int) -> bytes:
     return f"meeting-file:{tenant_id}:{meeting_id}".encode()
 
 
 def _encrypt(data: bytes, tenant_id: int, meeting_id: int) -> bytes:
     nonce = os.urandom(12)
-    return nonce + AESGCM(_key()).encrypt(nonce, data, _bound_to(tenant_id, meeting_id))
+    key = keys.current_key(keys.Purpose.MEETING_FILES)
+    return nonce + AESGCM(key).encrypt(nonce, data, _bound_to(tenant_id, meeting_id))
 
 
 def _decrypt(blob: bytes, tenant_id: int, meeting_id: int) -> bytes:
-    try:
-        return AESGCM(_key()).decrypt(blob[:12], blob[12:], _bound_to(tenant_id, meeting_id))
-    except InvalidTag:
-        raise ValueError("meeting file cannot be decrypted with the configured key") from None
+    """Decrypt with the current key, a previous secret's, or the pre-HKDF derivation
+    (files shared before keys were derived per purpose stay readable)."""
+    bound = _bound_to(tenant_id, meeting_id)
+    candidates = keys.decryption_keys(keys.Purpose.MEETING_FILES)
+    for key in [*candidates, *keys.legacy_keys(LEGACY_LABEL)]:
+        try:
+            return AESGCM(key).decrypt(blob[:12], blob[12:], bound)
+        except InvalidTag:
+            continue
+    raise ValueError("meeting file cannot be decrypted with the configured key")
+
+
+def reencrypt_stored_file(file: MeetingFile) -> None:
+    """Encrypt a stored file again under the current key (for dropping a previous key)."""
+    data = _decrypt(file.data, file.tenant_id, file.meeting_id)
+    file.data = _encrypt(data, file.tenant_id, file.meeting_id)
 
 
 def detect_type(data: bytes) -> str | None:

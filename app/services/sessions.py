@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import datetime as dt
-import functools
-import hashlib
 import secrets
 from http.cookies import CookieError, SimpleCookie
 
-from cryptography.fernet import Fernet, InvalidToken
 from sqlmodel import Session, col, select, update
 
 from app.models import Role, Tenant, User, UserSession, UserStatus
 from app.models.base import utcnow
 from app.services.errors import NotSignedIn
-from app.services.secrets import token_hash
+from app.services.keys import Purpose
+from app.services.secrets import seal, token_hash, unseal
 from app.settings import get_settings
 
 # Writing last_seen on every event would turn each click into a DB write; a minute is fine
@@ -195,12 +192,6 @@ def token_from_cookie_header(header: str) -> str:
     return morsel.value if morsel is not None else ""
 
 
-@functools.cache
-def _handover_fernet(secret_key: str) -> Fernet:
-    raw = hashlib.sha256(b"consilio-session-handover:" + secret_key.encode()).digest()
-    return Fernet(base64.urlsafe_b64encode(raw))
-
-
 def hand_over(token: str) -> str:
     """An opaque code with which the browser collects its new session as an HttpOnly cookie.
 
@@ -208,7 +199,7 @@ def hand_over(token: str) -> str:
     ``/api/session/start?code=…`` (see :func:`redeem_handover`). The code is encrypted,
     expires after :data:`HANDOVER_SECONDS` and works once.
     """
-    return _handover_fernet(get_settings().secret_key).encrypt(token.encode()).decode()
+    return seal(Purpose.SESSION_HANDOVER, token)
 
 
 def redeem_handover(session: Session, code: str) -> str:
@@ -224,12 +215,8 @@ def redeem_handover(session: Session, code: str) -> str:
     if not code or len(code) > 500:
         raise NotSignedIn()
     try:
-        token = (
-            _handover_fernet(get_settings().secret_key)
-            .decrypt(code.encode(), ttl=HANDOVER_SECONDS)
-            .decode()
-        )
-    except (InvalidToken, UnicodeDecodeError):
+        token = unseal(Purpose.SESSION_HANDOVER, code, max_age=HANDOVER_SECONDS)
+    except (ValueError, UnicodeDecodeError):
         raise NotSignedIn() from None
     row = _find(session, token)
     if row is None or row.revoked_at is not None or row.expires_at <= utcnow():

@@ -10,15 +10,17 @@ import hmac
 import time
 from typing import Any
 
+from app.services import keys
 from app.settings import get_settings
 
 
 def shared_secret() -> str:
-    """The secret coturn is configured with (static-auth-secret)."""
+    """The secret coturn is configured with (static-auth-secret): CONSILIO_TURN_SECRET, else
+    the TURN key derived from the secret key (coturn renders it with media_nodes.turn_config)."""
     settings = get_settings()
     if settings.turn_secret:
         return settings.turn_secret
-    return hashlib.sha256(b"consilio-turn:" + settings.secret_key.encode()).hexdigest()
+    return keys.current_key(keys.Purpose.TURN).hex()
 
 
 def credentials(

@@ -33,7 +33,8 @@ MEDIA_ARGS = [
 @pytest.fixture(scope="session", autouse=True)
 def _private_network() -> None:
     require_private_network("tools/private-net.sh .venv/bin/pytest e2e/meeting")
-    os.environ["CONSILIO_SECRET_KEY"] = SECRET
+    os.environ["CONSILIO_SECRET_KEY"] = SECRET  # app, nodes and coturn's config share it
+    os.environ["CONSILIO_ENVIRONMENT"] = "production"
     os.environ.pop("TEST_REDIS_URL", None)  # a server outside the namespace is unreachable
 
 
@@ -48,6 +49,7 @@ class Stack:
 def _app_env(node_url: str, redis_url: str | None, turn_port: int | None) -> dict[str, str]:
     env = {
         "CONSILIO_SECRET_KEY": SECRET,
+        "CONSILIO_ENVIRONMENT": "production",
         "CONSILIO_ARGON2_MEMORY_KIB": "8192",
         "CONSILIO_MEDIA_PUBLIC_URL": node_url,
         "CONSILIO_MEDIA_NODE_TTL_SECONDS": "3",

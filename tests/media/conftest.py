@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -28,7 +29,7 @@ from tests.private_network import require_private_network
 from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-SECRET = "media-test-secret"
+SECRET = secrets.token_urlsafe(48)  # a production-grade key: the nodes run as in production
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -10,7 +10,7 @@ import time
 import jwt
 import pytest
 
-from app.services import join_tokens, media_pass, turn
+from app.services import join_tokens, keys, media_pass, turn
 from app.settings import get_settings
 
 GRANT = join_tokens.JoinGrant("room-1", "p-1", "Max Muster", "participant")
@@ -31,8 +31,8 @@ def test_join_token_carries_room_participant_name_and_role() -> None:
 )
 def test_join_token_with_wrong_claims_is_refused(claims: dict[str, object], reason: str) -> None:
     good = jwt.decode(join_tokens.issue(GRANT), options={"verify_signature": False})
-    key = hashlib.sha256(b"consilio-join-token:" + get_settings().secret_key.encode()).digest()
-    token = jwt.encode({**good, **claims}, key, algorithm="HS256")
+    kid, key = keys.signing_key(keys.Purpose.JOIN_TOKENS)
+    token = jwt.encode({**good, **claims}, key, algorithm="HS256", headers={"kid": kid})
     with pytest.raises(join_tokens.JoinRefused, match=reason):
         join_tokens.verify(token)
 
