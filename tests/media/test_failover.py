@@ -113,11 +113,13 @@ async def test_draining_node_finishes_its_room_and_sends_new_rooms_elsewhere(
         assert advisor.node == a
         proc_a.send_signal(signal.SIGTERM)
 
-        async def new_rooms_go_to_b() -> bool:  # once a reports itself as draining
-            return (await asyncio.to_thread(registry.node_for_room, "meeting-3")).url == b
+        async def a_reports_draining() -> bool:  # asking for a room would place it already
+            nodes = await asyncio.to_thread(registry.live_nodes)
+            return any(n.url == a and n.draining for n in nodes)
 
-        await eventually(new_rooms_go_to_b, timeout=10)
+        await eventually(a_reports_draining, timeout=10)
         await next_frame(customer.tracks["video"], 2)  # type: ignore[attr-defined]
+        assert (await asyncio.to_thread(registry.node_for_room, "meeting-3")).url == b
         assert (await asyncio.to_thread(registry.node_for_room, "meeting-2")).url == a
 
         await advisor.close()
