@@ -12,7 +12,7 @@ from app.services import media_signals
 from app.settings import Settings, get_settings
 from media_nodes.admission import Admission
 from media_nodes.forwarding import decoder_threads
-from media_nodes.join_ledger import JoinLedger
+from media_nodes.join_ledger import JoinLedger, LedgerUnavailable
 from media_nodes.room import Presence, Rooms
 from media_nodes.session import ParticipantSession
 from media_nodes.socket_limits import JOIN_DEADLINE_PASSED, TOO_MANY_MESSAGES, SocketLimits
@@ -84,11 +84,19 @@ async def _converse(ws: web.WebSocketResponse, session: ParticipantSession, addr
 async def control(request: web.Request) -> web.Response:
     """A command the app signed: hand over the presenter role, remove or mute a participant."""
     try:
-        room_id, action, args = media_signals.verify_command(await request.text())
+        command = media_signals.verify_command(await request.text())
     except media_signals.SignalRefused as exc:
         logger.warning("refused a control command: %s", exc)
         return web.json_response({"error": "refused"}, status=403)
     rooms = request.app[ROOMS]
+    try:
+        fresh = await rooms.ledger.first_use(f"command:{command.command_id}", command.expires_at)
+    except LedgerUnavailable:
+        return web.json_response({"error": "unavailable"}, status=503)
+    if not fresh:
+        logger.warning("refused a replayed control command for room %s", command.room)
+        return web.json_response({"error": "replayed"}, status=409)
+    room_id, action, args = command.room, command.action, command.args
     participant = str(args.get("participant", ""))
     if action == "remove":  # kept whether or not the room is open here (join_ledger.py)
         await rooms.ledger.remove(room_id, participant)

@@ -1,7 +1,9 @@
 """Signed messages between the app and media nodes, besides join tokens.
 
 - Commands, app -> node (``POST {node}/control``): mute, remove, presenter. A node acts only
-  on a command signed with the node-commands key, for a room it serves, within a minute.
+  on a command signed with the node-commands key, for a room it serves, within a minute,
+  and once (each carries an id the node remembers until it expires, so a replayed
+  "presenter" command cannot undo a newer hand-over).
 - Events, node -> app (``POST /api/media/events``): a participant's media came online or
   went away, so the room's participants list shows who is really there.
 
@@ -11,6 +13,8 @@ the secret it was signed with (``kid``), as join tokens do.
 
 from __future__ import annotations
 
+import dataclasses
+import secrets
 import time
 from typing import Any
 
@@ -62,20 +66,34 @@ def _verify(audience: str, token: str) -> dict[str, Any]:
     return claims
 
 
+@dataclasses.dataclass(frozen=True)
+class Command:
+    """A verified command: what to do in which room, and its id and expiry (to act once)."""
+
+    room: str
+    action: str
+    args: dict[str, Any]
+    command_id: str
+    expires_at: float
+
+
 def sign_command(room: str, action: str, **args: Any) -> str:
     """A command for the node serving ``room``."""
     if action not in COMMANDS:
         raise ValueError(f"unknown command {action!r}")
-    return _sign(COMMAND_AUDIENCE, {"room": room, "action": action, "args": args})
+    body = {"room": room, "action": action, "args": args, "jti": secrets.token_urlsafe(16)}
+    return _sign(COMMAND_AUDIENCE, body)
 
 
-def verify_command(token: str) -> tuple[str, str, dict[str, Any]]:
-    """(room, action, args) of a valid command, else SignalRefused."""
+def verify_command(token: str) -> Command:
+    """The command of a valid token, else SignalRefused."""
     claims = _verify(COMMAND_AUDIENCE, token)
-    action, args = claims.get("action"), claims.get("args")
+    action, args, command_id = claims.get("action"), claims.get("args"), claims.get("jti")
     if action not in COMMANDS or not isinstance(args, dict):
         raise SignalRefused("bad command")
-    return claims["room"], str(action), args
+    if not isinstance(command_id, str) or not 8 <= len(command_id) <= 64:
+        raise SignalRefused("no command id")
+    return Command(claims["room"], str(action), args, command_id, float(claims["exp"]))
 
 
 def sign_presence(room: str, participant: str, online: bool) -> str:

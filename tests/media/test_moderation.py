@@ -114,3 +114,19 @@ async def test_node_reports_who_is_connected_to_the_app(http: aiohttp.ClientSess
             assert await asyncio.wait_for(reports.get(), 10) == ("r1", "eva", True)
             await peer.close()
             assert await asyncio.wait_for(reports.get(), 10) == ("r1", "eva", False)
+
+
+async def test_a_replayed_command_is_refused_and_cannot_undo_a_newer_handover(
+    node: str, http: aiohttp.ClientSession, room_of_two: tuple[Peer, Peer]
+) -> None:
+    _advisor, customer = room_of_two
+    to_customer = media_signals.sign_command("m1", "presenter", participant="customer")
+    back_to_advisor = media_signals.sign_command("m1", "presenter", participant="advisor")
+    assert await command(http, node, to_customer) == 200
+    assert (await customer.expect("presenter"))["participant"] == "customer"
+    assert await command(http, node, back_to_advisor) == 200
+    assert (await customer.expect("presenter"))["participant"] == "advisor"
+    # Whoever recorded the first command sends it again within its minute: refused.
+    assert await command(http, node, to_customer) == 409
+    with pytest.raises(TimeoutError):
+        await customer.expect("presenter", timeout=1)

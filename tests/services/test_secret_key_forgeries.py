@@ -85,6 +85,7 @@ def test_node_command_signed_with_the_published_default_key_is_refused(
         "room": "any-real-room",
         "action": "remove",
         "args": {"participant": "advisor"},
+        "jti": "a-fresh-command-id",
     }
     with pytest.raises(media_signals.SignalRefused):
         media_signals.verify_command(_forge(claims, key, headers))

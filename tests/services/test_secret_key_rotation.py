@@ -108,7 +108,8 @@ def test_keys_differ_per_purpose_and_node_signals_rotate_too(configure: Configur
     command = media_signals.sign_command("room-1", "mute", participant="p-1", kind="audio")
     report = media_signals.sign_presence("room-1", "p-1", True)
     configure(NEW, previous=OLD)
-    assert media_signals.verify_command(command)[:2] == ("room-1", "mute")
+    verified = media_signals.verify_command(command)
+    assert (verified.room, verified.action) == ("room-1", "mute")
     assert media_signals.verify_presence(report) == ("room-1", "p-1", True)
     configure(NEW)
     with pytest.raises(media_signals.SignalRefused):
