@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import secrets
+
 from sqlmodel import select
 
-from app.models import Role, Tenant, User, UserStatus
+from app.models import DomainStatus, Role, Tenant, TenantDomain, User, UserStatus
+from app.models.base import utcnow
 from app.services import passwords
 from app.services.db import unit_of_work
 from app.services.demo import DEMO_PASSWORD
+
+# The demo tenant's own domain, as a super admin would have approved it (e2e maps the name
+# to loopback in Chromium).
+CUSTOM_DOMAIN = "alpina-bank.example"
 
 EXTRA = (
     ("tfa.advisor@alpina.example", "Tom Faktor", Role.ADVISOR),
@@ -32,6 +39,15 @@ def main() -> None:
                     password_hash=passwords.hash_password(DEMO_PASSWORD),
                 )
             )
+        session.add(
+            TenantDomain(
+                tenant_id=tenant.id,
+                host=CUSTOM_DOMAIN,
+                status=DomainStatus.APPROVED.value,
+                challenge=secrets.token_urlsafe(24),
+                confirmed_at=utcnow(),
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -147,8 +147,6 @@ class ParticipantSession:
         except join_tokens.JoinRefused as exc:
             code = "token_expired" if str(exc) == "expired" else "token_invalid"
             raise SignalingError(code, "the join link is not valid (any more)") from None
-        if grant.is_probe and self.rooms.probes() >= get_settings().media_probes_per_node:
-            raise SignalingError("busy", "this node runs as many network tests as it can")
         ledger = self.rooms.ledger
         try:
             if await ledger.is_removed(grant.room, grant.participant):
@@ -165,12 +163,17 @@ class ParticipantSession:
         # arriving meanwhile either is seen here or finds them in the room.
         if ledger.removed_here(grant.room, grant.participant):
             raise SignalingError("removed", "the moderator removed you from this meeting")
+        if grant.is_probe and self.rooms.probes() >= get_settings().media_probes_per_node:
+            raise SignalingError("busy", "this node runs as many network tests as it can")
         # Entered (again) only now: closing the old device may have ended an empty room.
         room = self.rooms.enter(grant.room)
+        opens_room = not room.participants
         self.grant, self.room = grant, room
         self.receives = codecs.receivable(message.receive())
         room.participants[grant.participant] = self
-        if grant.presenter:
+        # Who may present comes from the token of whoever opens the room here; after that
+        # only from the moderator's commands (a token held from earlier cannot take it back).
+        if grant.presenter and opens_room:
             room.presenter = grant.presenter
         metrics.PARTICIPANTS.inc()
         if grant.is_probe:  # a network test: ends by itself, nobody needs to know

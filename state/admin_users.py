@@ -151,6 +151,5 @@ class AdminUsersState(rx.State):
             skipped = sum(1 for r in report.rows if r.outcome == "skipped")
             self.notice = act.text("users.import_done", created=report.created, skipped=skipped)
             self._reload(act)
-        else:
-            act.db.rollback()
+        else:  # the service wrote nothing: every row must be right first
             self.error = act.text("users.import_failed")

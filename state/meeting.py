@@ -14,11 +14,12 @@ from sqlmodel import Session
 
 from app import routes
 from app.services import guard, meeting_entry, meeting_moderation, meetings
+from app.services.media_pass import MediaPass, NoVideoServer
 from state.guard import Caller, off_loop
 from state.meeting_access import Attending, RoomAccessState, attending
 from state.meeting_chat import MeetingChatState
 from state.meeting_feedback import MeetingFeedbackState
-from state.meeting_media import MediaBridgeState
+from state.meeting_media import MediaBridgeState, room_script
 from state.meeting_roster import RosterState
 from state.tenant import TenantState
 
@@ -90,28 +91,60 @@ class MeetingState(rx.State):
             att.db, att.attendee, name=self.guest_name, consent=self.consent
         )
         self.needs_consent = False
-        if entry.waiting:
+        if entry.media is None:
             self.phase = "lobby"
             return None
-        return self._show_room(Attending(att.db, entry.attendee, att.caller, att.link), media,
-                               roster, chat)  # fmt: skip
+        entered = Attending(att.db, entry.attendee, att.caller, att.link)
+        return self._show_room(entered, entry.media, media, roster, chat)
 
     @attending
     def _admitted(
         self, att: Attending, media: MediaBridgeState, roster: RosterState, chat: MeetingChatState
     ) -> EventSpec:
         """The moderator let this guest in from the lobby."""
-        return self._show_room(att, media, roster, chat)
+        media_pass = meeting_entry.media_pass_for(att.db, att.attendee)
+        return self._show_room(att, media_pass, media, roster, chat)
 
     def _show_room(
-        self, att: Attending, media: MediaBridgeState, roster: RosterState, chat: MeetingChatState
+        self,
+        att: Attending,
+        media_pass: MediaPass,
+        media: MediaBridgeState,
+        roster: RosterState,
+        chat: MeetingChatState,
     ) -> EventSpec:
         """Fill the room's lists and connect the browser's media (on joining or admission)."""
-        start = media._start(att)
         roster._refresh(att)
         chat._load(att)
         self.phase = "room"
-        return start
+        return media._start(media_pass)
+
+    # --- staying connected ------------------------------------------------------------------
+    @rx.event
+    async def reconnect(self) -> EventSpec | None:
+        """The media connection dropped: a fresh pass (the room may be on another node now).
+
+        Without a node right now the browser asks again in a moment; a refusal (removed, the
+        meeting ended) ends the retries and closes the room for this browser.
+        """
+        media = await self.get_state(MediaBridgeState)
+        if not media._in_room:
+            return None
+        media.connection = "reconnecting"
+        config = await self._fresh_pass()
+        if config:
+            return room_script("reconnect", config)
+        if self.error:
+            self._close(self.error)
+            return media._stop()
+        return None
+
+    @attending
+    def _fresh_pass(self, att: Attending) -> dict[str, Any]:
+        try:
+            return meeting_entry.media_pass_for(att.db, att.attendee).as_config()
+        except NoVideoServer:
+            return {}
 
     # --- leaving ---------------------------------------------------------------------------------
     @rx.event

@@ -8,7 +8,7 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from app.i18n import format_number
-from app.services import meeting_chat, meetings
+from app.services import meeting_chat
 from app.services.meeting_chat import ChatLine
 from app.services.meeting_settings import MAX_FILE_MB
 from components.meeting_panels import ChatRow
@@ -90,9 +90,7 @@ class MeetingChatState(rx.State):
     @attending
     def take_snapshot(self, att: Attending, key: str) -> EventSpec:
         """The moderator asks for a still of ``key``'s camera (taken in this browser)."""
-        meetings.require_moderator(att.attendee)
-        meetings.participant_by_key(att.db, att.attendee, key)
-        self._snapshot_of = key
+        self._snapshot_of = meeting_chat.request_snapshot(att.db, att.attendee, key)
         return rx.call_script(
             f"window.consilioRoom && window.consilioRoom.snapshot({json.dumps(key)})"
         )

@@ -13,9 +13,8 @@ from typing import Any
 import reflex as rx
 from reflex.event import EventSpec
 
-from app.services import meeting_entry
+from app.services.media_pass import MediaPass
 from state.guard import caller_of
-from state.meeting_access import Attending, attending
 
 
 def room_script(call: str, argument: Any = None) -> EventSpec:
@@ -34,9 +33,9 @@ class MediaBridgeState(rx.State):
     error: str = ""
     _in_room: bool = False
 
-    def _start(self, att: Attending) -> EventSpec:
+    def _start(self, media: MediaPass) -> EventSpec:
         """Connect the browser's media to the room's node (after joining or admission)."""
-        config = meeting_entry.media_pass_for(att.db, att.attendee).as_config()
+        config = media.as_config()
         self._in_room, self.connection, self.sharing = True, "connecting", False
         return room_script("start", {**config, "audio": self.mic_on, "video": self.cam_on})
 
@@ -54,20 +53,6 @@ class MediaBridgeState(rx.State):
     def set_cam_default(self, value: bool) -> None:
         """Enter with the camera on or off."""
         self.cam_on = bool(value)
-
-    @rx.event
-    async def reconnect(self) -> EventSpec | None:
-        """The media connection dropped: a fresh pass (the room may be on another node now)."""
-        if not self._in_room:
-            return None
-        self.connection = "reconnecting"
-        config = await self._fresh_pass()
-        self.error = ""  # no node right now: the browser asks again in a moment
-        return room_script("reconnect", config) if config else None
-
-    @attending
-    def _fresh_pass(self, att: Attending) -> dict[str, Any]:
-        return meeting_entry.media_pass_for(att.db, att.attendee).as_config()
 
     @rx.event
     def media_connected(self) -> None:

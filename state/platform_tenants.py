@@ -3,13 +3,26 @@ refuse the custom domains tenants wait on."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import reflex as rx
 
-from app.services import domains, tenants, users
+from app.services import domains, onboarding, tenants
 from app.services.guard import SUPER_ADMINS
 from state.guard import Acting, acting
+
+
+@dataclasses.dataclass
+class TenantRow:
+    """One line of the tenants table."""
+
+    id: str = ""
+    slug: str = ""
+    name: str = ""
+    domains: str = ""  # the proven ones, as shown in mails
+    users: str = ""
+    active: bool = True
 
 
 class PlatformTenantsState(rx.State):
@@ -17,19 +30,19 @@ class PlatformTenantsState(rx.State):
 
     error: str = ""
     notice: str = ""
-    rows: list[dict[str, str]] = []
+    rows: list[TenantRow] = []
     pending: list[dict[str, str]] = []
 
     def _reload(self, act: Acting) -> None:
         self.rows = [
-            {
-                "id": str(t.id),
-                "slug": t.slug,
-                "name": t.name,
-                "domains": " ".join(domains.routable_domains(act.db, t.id)),
-                "users": str(count),
-                "active": "1" if t.active else "",
-            }
+            TenantRow(
+                id=str(t.id),
+                slug=t.slug,
+                name=t.name,
+                domains=" ".join(domains.routable_domains(act.db, t.id)),
+                users=str(count),
+                active=t.active,
+            )
             for t, count in tenants.list_tenants(act.db, act.ctx)
         ]
         self.pending = [
@@ -52,19 +65,14 @@ class PlatformTenantsState(rx.State):
     @acting(SUPER_ADMINS)
     def create(self, act: Acting, form: dict[str, Any]) -> None:
         """Create a tenant (its domains approved at once) and invite its first admin."""
-        tenant = tenants.create_tenant(
+        tenant = onboarding.open_tenant(
             act.db,
             act.ctx,
             slug=str(form.get("slug", "")),
             name=str(form.get("name", "")),
             domains=str(form.get("domains", "")),
-        )
-        users.invite_first_admin(
-            act.db,
-            act.ctx,
-            tenant,
-            email=str(form.get("admin_email", "")),
-            display_name=str(form.get("admin_name", "")),
+            admin_email=str(form.get("admin_email", "")),
+            admin_name=str(form.get("admin_name", "")),
         )
         self.notice = act.text("tenants.created", name=tenant.name)
         self._reload(act)

@@ -71,6 +71,7 @@ HSTS = "max-age=31536000"
 SECRET_QUERY_KEYS = frozenset({"token", "k", "code"})
 SECRET_PAGES = (routes.RESET_PASSWORD, routes.ACTIVATE, routes.meeting(""))
 EMBED_CACHE_SECONDS = 30.0
+HASHES_RECHECK_SECONDS = 5.0  # a new frontend build is noticed within this
 EMBED_CACHE_SIZE = 1024
 _INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc\s*=)[^>]*>(.*?)</script>", re.S | re.I)
 _TENANT_PATH = re.compile(r"^/t/([^/]+)(/.*)?$")
@@ -188,21 +189,29 @@ class SecurityHeaders:
         self._pages_dir = pages_dir
         self._lookup = lookup_embed_origins
         self._hashes: tuple[float, tuple[str, ...]] = (-1.0, ())
+        self._hashes_checked = -HASHES_RECHECK_SECONDS
         self._embeds: dict[tuple[str, str], tuple[float, tuple[str, ...]]] = {}
         settings = get_settings()
         self._connect = connect_sources(settings)
         self._https = settings.public_url.startswith("https://")
 
-    def _script_hashes(self) -> tuple[str, ...]:
-        """Hashes of the build's inline scripts, read again when the build changes."""
+    def _read_hashes(self) -> tuple[float, tuple[str, ...]]:
         pages = self._pages_dir or built_pages_dir()
         try:
             stamp = (pages / "index.html").stat().st_mtime
         except OSError:
             stamp = 0.0
-        if stamp != self._hashes[0]:
-            hashes = inline_script_hashes(pages) if pages.is_dir() else ()
-            self._hashes = (stamp, hashes)
+        if stamp == self._hashes[0]:
+            return self._hashes
+        return stamp, inline_script_hashes(pages) if pages.is_dir() else ()
+
+    async def _script_hashes(self) -> tuple[str, ...]:
+        """Hashes of the build's inline scripts, read again when the build changes (looked
+        at every few seconds, off the event loop)."""
+        now = time.monotonic()
+        if now >= self._hashes_checked + HASHES_RECHECK_SECONDS:
+            self._hashes_checked = now
+            self._hashes = await run_in_threadpool(self._read_hashes)
         return self._hashes[1]
 
     async def _ancestors(self, scope: Scope, headers: MutableHeaders) -> tuple[str, ...]:
@@ -236,7 +245,7 @@ class SecurityHeaders:
         elif is_page:
             request_headers = MutableHeaders(raw=list(scope.get("headers", [])))
             ancestors = await self._ancestors(scope, request_headers)
-            policy = page_policy(self._script_hashes(), self._connect, ancestors)
+            policy = page_policy(await self._script_hashes(), self._connect, ancestors)
         else:
             policy = NOT_A_PAGE_POLICY
         query = scope.get("query_string", b"").decode("latin-1")

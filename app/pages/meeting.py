@@ -220,7 +220,7 @@ def _room() -> rx.Component:
         ),
         bridge(
             {
-                "meeting-reconnect": MediaBridgeState.reconnect,
+                "meeting-reconnect": MeetingState.reconnect,
                 "meeting-connected": MediaBridgeState.media_connected,
                 "meeting-screen-on": MediaBridgeState.screen_started,
                 "meeting-screen-off": MediaBridgeState.screen_ended,

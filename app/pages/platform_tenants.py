@@ -118,20 +118,20 @@ def platform_tenants() -> rx.Component:
                             rx.foreach(
                                 PlatformTenantsState.rows,
                                 lambda row: rx.table.row(
-                                    rx.table.cell(row["name"]),
-                                    rx.table.cell(rx.code(row["slug"])),
-                                    rx.table.cell(row["domains"]),
-                                    rx.table.cell(row["users"]),
+                                    rx.table.cell(row.name),
+                                    rx.table.cell(rx.code(row.slug)),
+                                    rx.table.cell(row.domains),
+                                    rx.table.cell(row.users),
                                     rx.table.cell(
                                         rx.cond(
-                                            row["active"] != "",
+                                            row.active,
                                             rx.button(
                                                 t("tenants.suspend"),
                                                 size="1",
                                                 variant="soft",
                                                 color_scheme="red",
                                                 on_click=PlatformTenantsState.set_active(
-                                                    row["id"], False
+                                                    row.id, False
                                                 ),
                                             ),
                                             rx.button(
@@ -139,7 +139,7 @@ def platform_tenants() -> rx.Component:
                                                 size="1",
                                                 variant="soft",
                                                 on_click=PlatformTenantsState.set_active(
-                                                    row["id"], True
+                                                    row.id, True
                                                 ),
                                             ),
                                         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,6 +12,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, create_engine
 
 from app.settings import get_settings
+
+logger = logging.getLogger(__name__)
 
 
 @functools.cache
@@ -61,9 +64,14 @@ def after_commit(session: Session, callback: Any) -> None:
 
 @sa.event.listens_for(Session, "after_commit")
 def _run_after_commit(session: Session) -> None:
+    # The change is stored: a failing follow-up (a room event, a job, a node command) is
+    # logged and must neither hide that from the user nor keep the others from running.
     callbacks = session.info.pop("after_commit", [])
     for callback in callbacks:
-        callback()
+        try:
+            callback()
+        except Exception:
+            logger.exception("a follow-up after commit failed")
 
 
 @sa.event.listens_for(Session, "after_rollback")

@@ -41,15 +41,38 @@ class PageAccess(enum.StrEnum):
     ENROL_2FA = "enrol_2fa"  # an admin who must first set up two-factor authentication
 
 
+def _session_here(session: Session, token: str, tenant_id: int) -> sessions.SignedIn:
+    """The session behind ``token``, valid on the pages of ``tenant_id`` (the one place
+    where "a session counts only in its own tenant" is decided).
+
+    Raises:
+        NotSignedIn: no valid session (with the reason, e.g. expired).
+        AccessDenied: the session belongs to another tenant.
+    """
+    who = sessions.validate(session, token)
+    if not tenant_id or who.tenant_id != tenant_id:
+        raise AccessDenied()
+    return who
+
+
+def _decide(who: sessions.SignedIn, roles: frozenset[Role] | set[Role]) -> PageAccess:
+    """Whether ``who`` may act with one of ``roles`` (admins must first enrol a second factor
+    where their tenant demands it; until then only what every role may do is open)."""
+    if who.role not in roles:
+        return PageAccess.DENIED
+    if not who.may_act_in_role and roles != ALL_ROLES:
+        return PageAccess.ENROL_2FA
+    return PageAccess.GRANTED
+
+
 def signed_in_here(session: Session, token: str, tenant_id: int) -> sessions.SignedIn | None:
     """The session behind ``token`` if it is valid on the pages of ``tenant_id``, else None."""
-    if not token or not tenant_id:
+    if not token:
         return None
     try:
-        who = sessions.validate(session, token)
-    except NotSignedIn:
+        return _session_here(session, token, tenant_id)
+    except (NotSignedIn, AccessDenied):
         return None
-    return who if who.tenant_id == tenant_id else None
 
 
 def check_page(
@@ -59,12 +82,7 @@ def check_page(
     who = signed_in_here(session, token, tenant_id)
     if who is None:
         return PageAccess.SIGN_IN, None
-    roles = PAGE_ROLES.get(roles_key, frozenset())
-    if who.role not in roles:
-        return PageAccess.DENIED, who
-    if not who.may_act_in_role and roles != ALL_ROLES:
-        return PageAccess.ENROL_2FA, who
-    return PageAccess.GRANTED, who
+    return _decide(who, PAGE_ROLES.get(roles_key, frozenset())), who
 
 
 def authorize(
@@ -84,14 +102,13 @@ def authorize(
         AccessDenied: wrong tenant or role, or an admin who must first enrol a second factor
             (``error.admin_2fa_required``; only actions open to every role remain).
     """
-    signed_in = sessions.validate(session, token)
-    if signed_in.tenant_id != tenant_id:
+    who = _session_here(session, token, tenant_id)
+    decision = _decide(who, roles)
+    if decision is PageAccess.DENIED:
         raise AccessDenied()
-    if signed_in.role not in roles:
-        raise AccessDenied()
-    if not signed_in.may_act_in_role and roles != ALL_ROLES:
+    if decision is PageAccess.ENROL_2FA:
         raise AccessDenied("error.admin_2fa_required")
-    return context_of(signed_in)
+    return context_of(who)
 
 
 def context_of(who: sessions.SignedIn) -> TenantContext:

@@ -30,18 +30,21 @@ def command(room: str, action: str, **args: Any) -> bool:
         node = registry().node_for_room(room)
     except NoMediaNode:
         return False
+    except Exception:  # the registry (Redis) is down: the next join token carries the state
+        logger.exception("no node for room %s: command %s not sent", room, action)
+        return False
     token = media_signals.sign_command(room, action, **args)
     try:
         response = httpx.post(
             node.url.rstrip("/") + "/control", content=token, timeout=TIMEOUT_SECONDS
         )
-    except httpx.HTTPError as exc:
+        applied = response.status_code == 200 and bool(response.json().get("applied"))
+    except (httpx.HTTPError, ValueError) as exc:
         logger.warning("command %s for room %s not delivered: %s", action, room, exc)
         return False
-    if response.status_code != 200:
-        logger.warning("node refused command %s: %s", action, response.status_code)
-        return False
-    return bool(response.json().get("applied"))
+    if not applied:
+        logger.warning("node did not apply command %s: %s", action, response.status_code)
+    return applied
 
 
 def command_after_commit(session: Session, room: str, action: str, **args: Any) -> None:

@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 
 from app.models import ChatMessage, MeetingFile, MeetingParticipant, Tenant
 from app.services import keys, meetings
-from app.services.errors import AccessDenied, InvalidInput, NotFound
+from app.services.errors import InvalidInput, NotFound
 from app.services.meetings import Attendee
 
 TEXT_LIMIT = 2000
@@ -228,6 +228,20 @@ def share_file(session: Session, attendee: Attendee, filename: str, data: bytes)
 SNAPSHOT_LIMIT = 5 * 1024 * 1024
 
 
+def request_snapshot(session: Session, attendee: Attendee, participant_key: str) -> str:
+    """The moderator asks for a still of ``participant_key``'s camera; their browser takes it
+    from the picture it already shows and sends it with :func:`share_snapshot`.
+
+    Returns:
+        The participant's key (checked: someone in this meeting).
+
+    Raises:
+        AccessDenied: not the moderator. NotFound: no such participant.
+    """
+    meetings.require_moderator(attendee)
+    return meetings.participant_by_key(session, attendee, participant_key).key
+
+
 def share_snapshot(
     session: Session, attendee: Attendee, participant_key: str, data: bytes
 ) -> ChatLine:
@@ -239,8 +253,7 @@ def share_snapshot(
         AccessDenied: not the moderator. NotFound: no such participant.
         InvalidInput: not a PNG/JPEG picture, or larger than 5 MB.
     """
-    if not attendee.is_moderator:
-        raise AccessDenied()
+    meetings.require_moderator(attendee)
     target = meetings.participant_by_key(session, attendee, participant_key)
     kind = detect_type(data) if 0 < len(data) <= SNAPSHOT_LIMIT else None
     if kind not in ("png", "jpeg"):

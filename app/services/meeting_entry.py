@@ -32,12 +32,7 @@ class RoomEntry:
     """The outcome of joining: who entered, and their media pass (None while in the lobby)."""
 
     attendee: Attendee
-    media: MediaPass | None
-
-    @property
-    def waiting(self) -> bool:
-        """The guest waits in the lobby until the moderator lets them in."""
-        return self.media is None
+    media: MediaPass | None  # None: the guest waits in the lobby until let in
 
 
 def open_room(session: Session, attendee: Attendee) -> RoomDoor:

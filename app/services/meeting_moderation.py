@@ -74,9 +74,13 @@ def remove_participant(session: Session, attendee: Attendee, key: str) -> None:
     target.online = False
     session.add(target)
     meeting = get_meeting(session, attendee)
-    if meeting.presenter_key == key:
+    if meeting.presenter_key == key:  # the right to present goes back to the moderator
         meeting.presenter_key = attendee.key
         session.add(meeting)
+        publish_after_commit(session, attendee.room, {"type": "presenter", "key": attendee.key})
+        media_control.command_after_commit(
+            session, attendee.room, "presenter", participant=attendee.key
+        )
     audit_event(session, attendee, "meeting.participant_removed", participant=key)
     publish_after_commit(session, attendee.room, {"type": "removed", "key": key})
     media_control.command_after_commit(session, attendee.room, "remove", participant=key)

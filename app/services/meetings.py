@@ -193,6 +193,8 @@ def authorize_attendee(
         who = guard.signed_in_here(session, session_token, tenant_id)
         if who is None:
             raise AccessDenied()
+        if not who.may_act_in_role:  # an admin who must first set up two-factor auth
+            raise AccessDenied("error.admin_2fa_required")
         participant = session.exec(
             in_meeting.where(MeetingParticipant.user_id == who.user_id)
         ).first()
@@ -317,10 +319,6 @@ def invite(
         The link (shown to the moderator to copy or show as a QR code).
     """
     require_moderator(attendee)
-    if email.strip():  # mails count against the host's budget, links do not
-        rate_limits.MEETING_INVITATION_MAILS.take(
-            str(attendee.tenant_id), str(attendee.user_id or attendee.key)
-        )
     meeting = get_meeting(session, attendee)
     count = len(
         session.exec(
@@ -342,13 +340,25 @@ def invite(
     assert tenant is not None
     link = personal_link(session, tenant, meeting.room, secret)
     if address:
+        # Mails count against the host's budget (links to copy do not), once all is valid.
+        host = str(attendee.user_id or attendee.key)
+        rate_limits.MEETING_INVITATION_MAILS.take(str(attendee.tenant_id), host)
         mail_outbox.queue_mail(
-            session, tenant, "meeting_invitation", to=address, locale=locale,
+            session,
+            tenant,
+            "meeting_invitation",
+            to=address,
+            locale=locale,
             params={"name": participant.name, "host": attendee.name, "title": meeting.title},
             personal_link=link,
-        )  # fmt: skip
-    audit_event(session, attendee, "meeting.participant_invited", participant=participant.key,
-           mailed=bool(address))  # fmt: skip
+        )
+    audit_event(
+        session,
+        attendee,
+        "meeting.participant_invited",
+        participant=participant.key,
+        mailed=bool(address),
+    )
     return link
 
 

@@ -397,16 +397,3 @@ def update_profile(
     user.updated_at = utcnow()
     session.add(user)
     return user
-
-
-def invite_first_admin(
-    session: Session, ctx: TenantContext, tenant: Tenant, *, email: str, display_name: str
-) -> User:
-    """Invite the first admin of a new tenant on its behalf (super admins only)."""
-    if ctx.role != Role.SUPER_ADMIN:
-        raise AccessDenied()
-    assert tenant.id is not None
-    acting_for = TenantContext(
-        tenant.id, tenant.slug, ctx.user_id, Role.SUPER_ADMIN, ctx.actor_label
-    )
-    return invite_user(session, acting_for, email=email, display_name=display_name, role=Role.ADMIN)

@@ -130,3 +130,19 @@ async def test_a_replayed_command_is_refused_and_cannot_undo_a_newer_handover(
     assert await command(http, node, to_customer) == 409
     with pytest.raises(TimeoutError):
         await customer.expect("presenter", timeout=1)
+
+
+async def test_a_token_held_from_earlier_cannot_take_the_presenter_right_back(
+    node: str, http: aiohttp.ClientSession, room_of_two: tuple[Peer, Peer]
+) -> None:
+    advisor, customer = room_of_two
+    to_customer = media_signals.sign_command("m1", "presenter", participant="customer")
+    assert await command(http, node, to_customer) == 200
+    assert (await advisor.expect("presenter"))["participant"] == "customer"
+    # A token issued while the advisor still presented (held for its 2 minutes) joins now.
+    stale = Peer(node, http)
+    joined = await stale.join(token_for("m1", "guest", presenter="advisor"))
+    assert joined["presenter"] == "customer"
+    await customer.publish("screen")
+    assert (await advisor.expect("published"))["publication"]["source"] == "screen"
+    await stale.close()

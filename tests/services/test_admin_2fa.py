@@ -46,3 +46,19 @@ def test_advisors_are_not_held_to_the_admin_rule(db: Session) -> None:
     assert guard.authorize(db, token, tenant_id=world.tenant.id or 0, roles=guard.STAFF)
     who = sessions.validate(db, token)
     assert who.may_act_in_role
+
+
+def test_an_admin_without_a_second_factor_cannot_host_a_meeting_either(db: Session) -> None:
+    from app.services import meetings
+
+    world = make_world(db, "strict", admins_need_2fa=False)
+    room = meetings.start_meeting(db, world.admin_ctx, "Beratung").room
+    tenant = db.get(Tenant, world.tenant.id)
+    tenant.admins_need_2fa = True  # switched on after the meeting was opened
+    db.add(tenant)
+    db.commit()
+    token = auth.login(db, world.tenant, world.admin.email, PASSWORD).token
+    db.commit()
+    with pytest.raises(AccessDenied) as refused:
+        meetings.authorize_attendee(db, world.tenant.id or 0, room, session_token=token)
+    assert refused.value.key == "error.admin_2fa_required"

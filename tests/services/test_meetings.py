@@ -272,3 +272,27 @@ def test_guests_of_a_suspended_tenant_are_refused_everywhere(
         meetings.authorize_attendee(db, alpha.tenant.id, room, link_secret=link_secret(link))
     with pytest.raises(NotFound):
         meetings.authorize_attendee(db, alpha.tenant.id, room, session_token="x")
+
+
+async def test_removing_the_presenter_gives_the_right_back_to_the_moderator_everywhere(
+    db: Session, alpha: TenantWorld, room: str
+) -> None:
+    from tests.polling import eventually
+
+    host = host_of(db, alpha, room)
+    eva = guest(db, alpha, host)
+    meeting_moderation.set_presenter(db, host, eva.key)
+    db.commit()
+    received: list[dict[str, object]] = []
+
+    async def listen() -> None:
+        async for event in room_bus.listen(room):
+            received.append(event)
+
+    task = asyncio.create_task(listen())
+    await asyncio.sleep(0.05)  # the listener subscribes
+    meeting_moderation.remove_participant(db, host, eva.key)
+    db.commit()
+    await eventually(lambda: {"type": "presenter", "key": host.key} in received)
+    task.cancel()
+    assert meetings.get_meeting(db, host).presenter_key == host.key

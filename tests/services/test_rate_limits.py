@@ -261,3 +261,19 @@ def test_a_stolen_session_cannot_guess_the_password_by_changing_it(
             )
     with pytest.raises(TooManyAttempts):  # even the right password waits now
         users.change_password(db, alpha.advisor_ctx, current=PASSWORD, new="y" * 20, keep_token="")
+
+
+def test_a_mistyped_invitation_address_does_not_use_up_a_mail(
+    db: Session, alpha: TenantWorld, configure: Configure
+) -> None:
+    from app.services import meetings, sessions
+    from app.services.errors import InvalidInput
+
+    configure(limit_meeting_invitation_mails="1/hour")
+    room = meetings.start_meeting(db, alpha.advisor_ctx, "Beratung").room
+    db.commit()
+    token = sessions.open_session(db, alpha.advisor, second_factor_passed=True)
+    host = meetings.authorize_attendee(db, alpha.tenant.id or 0, room, session_token=token)
+    with pytest.raises(InvalidInput):
+        meetings.invite(db, host, name="Gast", email="not-an-address")
+    assert meetings.invite(db, host, name="Gast", email="gast@example.org")
