@@ -126,7 +126,8 @@ class Settings(BaseSettings):
         default=12,
         ge=1,
         description="Threads per web process that run handlers' database and other blocking "
-        "work (keep below the database pool's 15 connections).",
+        "work; each process's database pool is sized from it (PostgreSQL's max_connections "
+        "must cover all processes).",
     )
     password_hash_threads: int = Field(
         default=0,

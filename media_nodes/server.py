@@ -8,7 +8,7 @@ import redis.asyncio as aioredis
 from aiohttp import WSMsgType, web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from app.services import media_signals
+from app.services import media_signals, rate_limits
 from app.settings import Settings, get_settings
 from media_nodes.admission import Admission
 from media_nodes.forwarding import decoder_threads
@@ -28,7 +28,11 @@ async def signaling(request: web.Request) -> web.StreamResponse:
     """One participant's signaling connection (refused with 429 when the caller's address
     holds too many already)."""
     admission = request.app[ADMISSION]
-    address = request.remote or ""
+    # Counted as the web tier counts: the client behind trusted proxies, IPv6 per /64.
+    peer = rate_limits.client_address(
+        request.remote or "", request.headers.get("X-Forwarded-For", "")
+    )
+    address = rate_limits.address_key(peer)
     if not admission.admit(address):
         logger.warning(
             "refused a signaling socket from %s: %s open already", address, admission.per_address

@@ -37,6 +37,9 @@ DENIED_PEERS = (
     "::1-::1",
     "::ffff:0.0.0.0-::ffff:255.255.255.255",
     "64:ff9b::-64:ff9b::ffff:ffff",
+    "64:ff9b:1::-64:ff9b:1:ffff:ffff:ffff:ffff:ffff",  # local-use NAT64 (RFC 8215)
+    "2001::-2001:0:ffff:ffff:ffff:ffff:ffff:ffff",  # Teredo: tunnels to any IPv4 address
+    "2002::-2002:ffff:ffff:ffff:ffff:ffff:ffff:ffff",  # 6to4: the same
     "100::-100::ffff:ffff:ffff:ffff",
     "2001:db8::-2001:db8:ffff:ffff:ffff:ffff:ffff:ffff",
     "fc00::-fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
@@ -86,6 +89,9 @@ def render(
             "total-quota=1200",
             "user-quota=12",
             "max-bps=4000000",
+            # Browsers relay media over UDP; a TCP relay would make the server (and anyone
+            # with test-center credentials) a proxy to any TCP service on the internet.
+            "no-tcp-relay",
             *[f"denied-peer-ip={r}" for r in DENIED_PEERS],
             *[f"allowed-peer-ip={p}" for p in allow_peers],
         ]

@@ -22,31 +22,35 @@ from state.meeting_roster import RosterState
 class RoomEventsState(rx.State):
     """The listener's bookkeeping (one per browser)."""
 
-    _listening: bool = False
+    _listening_to: str = ""  # the room whose events this browser receives ("" : none)
 
     @rx.event(background=True)
     async def listen(self) -> AsyncIterator[Any]:
         """Apply the room's events to this browser while it is in the room or its lobby.
 
-        The page starts it when the lobby or the room shows; a second start is a no-op.
+        The page starts it when the lobby or the room shows; a second start for the same
+        room is a no-op. A listener stops at its room's next event once the browser has
+        left that room (or moved to another one), so it never delivers another room's chat.
         """
         async with self:
-            if self._listening:
-                return
-            self._listening = True
             room = (await self.get_state(RoomAccessState))._room
+            if not room or self._listening_to == room:
+                return
+            self._listening_to = room
         try:
             async for event in room_bus.listen(room):
                 async with self:
                     meeting = await self.get_state(MeetingState)
-                    if meeting.phase not in ("room", "lobby"):
+                    here = (await self.get_state(RoomAccessState))._room == room
+                    if not here or meeting.phase not in ("room", "lobby"):
                         break
                     follow_up = await self._apply(meeting, event)
                 if follow_up is not None:
                     yield follow_up
         finally:
             async with self:
-                self._listening = False
+                if self._listening_to == room:
+                    self._listening_to = ""
 
     async def _apply(self, meeting: MeetingState, event: dict[str, Any]) -> EventSpec | None:
         kind, mine = event.get("type"), event.get("key") == meeting.my_key

@@ -4,7 +4,7 @@ Two lanes, each a bounded pool of its own, both separate from asyncio's default 
 Reflex's state manager uses):
 
 - ``HANDLERS``: every guarded handler's unit of work (``CONSILIO_HANDLER_THREADS``, default
-  12, below the database pool's 15 connections).
+  12; the database pool is sized from it, app/services/db.py).
 - ``SIGN_IN``: handlers that check a password (sign-in, its second step, setting a password
   from a link). Each spends tens of milliseconds in argon2; a burst of them waits in this
   lane instead of holding every handler thread, so other users' pages keep loading; its
@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import functools
-import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
@@ -33,11 +32,7 @@ SIGN_IN = "sign_in"
 
 @functools.cache
 def _pool(lane: str) -> ThreadPoolExecutor:
-    settings = get_settings()
-    if lane == SIGN_IN:
-        size = settings.password_hash_threads or max(1, (os.cpu_count() or 2) - 1)
-    else:
-        size = settings.handler_threads
+    size = passwords.hashing_threads() if lane == SIGN_IN else get_settings().handler_threads
     if lane == SIGN_IN:  # yields to the event loop when the cores are busy, as hashing does
         return ThreadPoolExecutor(
             size, thread_name_prefix=lane, initializer=passwords.lower_priority

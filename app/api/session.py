@@ -25,12 +25,19 @@ logger = logging.getLogger(__name__)
 
 
 def _cross_site(request: Request) -> bool:
-    """A request another site made the browser send (Fetch Metadata; absent in old browsers).
+    """A request the browser did not send as a top-level navigation of our own pages
+    (Fetch Metadata; browsers without it send none of these headers).
 
     Refusing those keeps a stranger from signing a victim's browser into the stranger's
-    account with a code of their own (login CSRF), or signing it out.
+    account with a code of their own (login CSRF), or signing it out: from another site, or
+    from a same-site image or frame (e.g. a tenant's logo address pointing here).
     """
-    return request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none")
+    headers = request.headers
+    if headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
+        return True
+    if headers.get("sec-fetch-mode", "navigate") != "navigate":
+        return True
+    return headers.get("sec-fetch-dest", "document") != "document"
 
 
 def _redeem(code: str) -> str | None:

@@ -11,8 +11,9 @@ from state.account import AccountState
 from state.locale import t
 
 
-def _twofa() -> rx.Component:
-    enrol = rx.vstack(
+def _enrol_form() -> rx.Component:
+    """The QR code and the first code from the authenticator app."""
+    return rx.vstack(
         rx.text(t("account.twofa_scan"), size="2"),
         rx.image(
             src=AccountState.qr_data_uri, alt="QR code", width="200px", height="200px", id="totp-qr"
@@ -46,7 +47,11 @@ def _twofa() -> rx.Component:
         spacing="3",
         align="start",
     )
-    reauth = rx.form(
+
+
+def _start_form() -> rx.Component:
+    """Set up (or move) two-factor authentication, after confirming the password."""
+    return rx.form(
         rx.vstack(
             rx.text(t("account.confirm_with_password"), size="2", weight="medium"),
             field(
@@ -76,7 +81,11 @@ def _twofa() -> rx.Component:
         on_submit=AccountState.start_2fa,
         reset_on_submit=True,
     )
-    disable = rx.form(
+
+
+def _disable_form() -> rx.Component:
+    """Turn two-factor authentication off with the password and a current code."""
+    return rx.form(
         rx.vstack(
             field(
                 t("common.password"),
@@ -95,6 +104,31 @@ def _twofa() -> rx.Component:
         on_submit=AccountState.disable_2fa,
         reset_on_submit=True,
     )
+
+
+def _recovery_codes() -> rx.Component:
+    """The ten recovery codes, shown once right after enrolling."""
+    return rx.cond(
+        AccountState.recovery_codes.length() > 0,
+        rx.callout(
+            rx.vstack(
+                rx.text(t("account.recovery_title"), weight="bold"),
+                rx.text(t("account.recovery_text"), size="2"),
+                rx.grid(
+                    rx.foreach(AccountState.recovery_codes, lambda c: rx.code(c)),
+                    columns="2",
+                    spacing="2",
+                    id="recovery-codes",
+                ),
+            ),
+            icon="key_round",
+            color_scheme="amber",
+        ),
+    )
+
+
+def _twofa() -> rx.Component:
+    """The two-factor card: its state, recovery codes, and the forms that fit it."""
     return card(
         t("account.twofa_title"),
         rx.cond(
@@ -102,28 +136,12 @@ def _twofa() -> rx.Component:
             rx.badge(t("account.twofa_on"), color_scheme="green", size="2", id="totp-on"),
             rx.text(t("account.twofa_off"), size="2", color_scheme="gray"),
         ),
-        rx.cond(
-            AccountState.recovery_codes.length() > 0,
-            rx.callout(
-                rx.vstack(
-                    rx.text(t("account.recovery_title"), weight="bold"),
-                    rx.text(t("account.recovery_text"), size="2"),
-                    rx.grid(
-                        rx.foreach(AccountState.recovery_codes, lambda c: rx.code(c)),
-                        columns="2",
-                        spacing="2",
-                        id="recovery-codes",
-                    ),
-                ),
-                icon="key_round",
-                color_scheme="amber",
-            ),
-        ),
-        rx.cond(AccountState.enrolling, enrol, reauth),
+        _recovery_codes(),
+        rx.cond(AccountState.enrolling, _enrol_form(), _start_form()),
         rx.cond(
             AccountState.twofa_enabled & ~AccountState.enrolling,
             rx.accordion.root(
-                rx.accordion.item(header=t("account.twofa_disable"), content=disable),
+                rx.accordion.item(header=t("account.twofa_disable"), content=_disable_form()),
                 collapsible=True,
                 type="single",
                 variant="ghost",

@@ -140,10 +140,9 @@ def _meeting_settings() -> rx.Component:
     )
 
 
-def admin_branding() -> rx.Component:
-    """The settings form; saving changes the look of every page at once."""
-    v = BrandingState.values
-    look = rx.grid(
+def _look(v: rx.Var) -> rx.Component:
+    """Name, colours and the password policy."""
+    return rx.grid(
         field(
             t("branding.tenant_name"), "name", required=True, default_value=v["name"], key=v["name"]
         ),
@@ -174,7 +173,11 @@ def admin_branding() -> rx.Component:
         spacing="3",
         width="100%",
     )
-    links = rx.grid(
+
+
+def _links(v: rx.Var) -> rx.Component:
+    """Links in every page's footer, who may embed the pages, the sender."""
+    return rx.grid(
         field(
             t("branding.privacy"),
             "privacy_url",
@@ -210,7 +213,11 @@ def admin_branding() -> rx.Component:
         spacing="3",
         width="100%",
     )
-    default_language = rx.vstack(
+
+
+def _default_language(v: rx.Var) -> rx.Component:
+    """The language a visitor gets when their browser asks for none offered."""
+    return rx.vstack(
         rx.el.label(
             t("branding.default_language"),
             html_for="field-default_language",
@@ -232,72 +239,87 @@ def admin_branding() -> rx.Component:
         ),
         spacing="1",
     )
+
+
+def _smtp_form() -> rx.Component:
+    """The tenant's own mail server (for meeting invitations; the password is never shown)."""
+    return form_card(
+        t("branding.smtp_title"),
+        rx.grid(
+            field(
+                t("branding.smtp_host"),
+                "smtp_host",
+                default_value=BrandingState.smtp_host,
+                key=BrandingState.smtp_host,
+            ),
+            field(
+                t("branding.smtp_port"),
+                "smtp_port",
+                type="number",
+                default_value=BrandingState.smtp_port,
+                key=BrandingState.smtp_port,
+            ),
+            field(
+                t("branding.smtp_user"),
+                "smtp_username",
+                default_value=BrandingState.smtp_username,
+                key=BrandingState.smtp_username,
+            ),
+            field(
+                t("branding.smtp_password"),
+                "smtp_password",
+                type="password",
+                autocomplete="new-password",
+                help_text=t("branding.smtp_password_keep"),
+            ),
+            columns=rx.breakpoints(initial="1", md="2"),
+            spacing="3",
+            width="100%",
+        ),
+        rx.box(submit_button(t("common.save"))),
+        on_submit=BrandingState.save_smtp,
+    )
+
+
+def _branding_form() -> rx.Component:
+    """Look, languages, modules and links: saved together, shown at once on every page."""
+    v = BrandingState.values
+    return form_card(
+        t("branding.look"),
+        _look(v),
+        rx.heading(t("branding.languages"), size="3", as_="h3"),
+        _checkboxes(
+            LANGUAGES,
+            dict(LANGUAGE_NAMES),
+            BrandingState.languages,
+            BrandingState.toggle_language,
+        ),
+        _default_language(v),
+        rx.heading(t("branding.modules"), size="3", as_="h3"),
+        _checkboxes(
+            MODULES,
+            {m: t(f"module.{m}") for m in MODULES},
+            BrandingState.modules,
+            BrandingState.toggle_module,
+        ),
+        rx.heading(t("branding.links"), size="3", as_="h3"),
+        _links(v),
+        rx.box(submit_button(t("common.save"), id="branding-save")),
+        on_submit=BrandingState.save,
+    )
+
+
+def admin_branding() -> rx.Component:
+    """The settings page; saving changes the look of every page at once."""
     return protected(
         title("branding.title"),
         rx.vstack(
             error_callout(BrandingState.error),
             notice_callout(BrandingState.notice),
             _images(),
-            form_card(
-                t("branding.look"),
-                look,
-                rx.heading(t("branding.languages"), size="3", as_="h3"),
-                _checkboxes(
-                    LANGUAGES,
-                    dict(LANGUAGE_NAMES),
-                    BrandingState.languages,
-                    BrandingState.toggle_language,
-                ),
-                default_language,
-                rx.heading(t("branding.modules"), size="3", as_="h3"),
-                _checkboxes(
-                    MODULES,
-                    {m: t(f"module.{m}") for m in MODULES},
-                    BrandingState.modules,
-                    BrandingState.toggle_module,
-                ),
-                rx.heading(t("branding.links"), size="3", as_="h3"),
-                links,
-                rx.box(submit_button(t("common.save"), id="branding-save")),
-                on_submit=BrandingState.save,
-            ),
+            _branding_form(),
             domains_section(),
-            form_card(
-                t("branding.smtp_title"),
-                rx.grid(
-                    field(
-                        t("branding.smtp_host"),
-                        "smtp_host",
-                        default_value=BrandingState.smtp_host,
-                        key=BrandingState.smtp_host,
-                    ),
-                    field(
-                        t("branding.smtp_port"),
-                        "smtp_port",
-                        type="number",
-                        default_value=BrandingState.smtp_port,
-                        key=BrandingState.smtp_port,
-                    ),
-                    field(
-                        t("branding.smtp_user"),
-                        "smtp_username",
-                        default_value=BrandingState.smtp_username,
-                        key=BrandingState.smtp_username,
-                    ),
-                    field(
-                        t("branding.smtp_password"),
-                        "smtp_password",
-                        type="password",
-                        autocomplete="new-password",
-                        help_text=t("branding.smtp_password_keep"),
-                    ),
-                    columns=rx.breakpoints(initial="1", md="2"),
-                    spacing="3",
-                    width="100%",
-                ),
-                rx.box(submit_button(t("common.save"))),
-                on_submit=BrandingState.save_smtp,
-            ),
+            _smtp_form(),
             _meeting_settings(),
             spacing="4",
             width="100%",

@@ -21,6 +21,12 @@ def get_engine(url: str | None = None) -> sa.Engine:
     """Return the process-wide engine for ``url`` (default: the configured database)."""
     url = url or get_settings().database_url
     kwargs: dict[str, Any] = {"pool_pre_ping": True}
+    if not url.startswith("sqlite"):
+        # Enough connections for every thread that may hold one at once: the handler and
+        # sign-in lanes (state/threads.py), plus the in-process worker and the HTTP routes.
+        settings = get_settings()
+        kwargs["pool_size"] = settings.handler_threads + settings.worker_threads + 2
+        kwargs["max_overflow"] = 5
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     engine = create_engine(url, **kwargs)

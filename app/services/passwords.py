@@ -40,8 +40,15 @@ def _hashing_threads() -> ThreadPoolExecutor:
     gets one core less than the machine has and yields to the loop when cores are scarce.
     Callers run in worker threads and wait here, never on the loop.
     """
-    slots = get_settings().password_hash_threads or max(1, (os.cpu_count() or 2) - 1)
-    return ThreadPoolExecutor(slots, thread_name_prefix="argon2", initializer=lower_priority)
+    return ThreadPoolExecutor(
+        hashing_threads(), thread_name_prefix="argon2", initializer=lower_priority
+    )
+
+
+def hashing_threads() -> int:
+    """How many passwords this process checks at once: one core less than the machine has
+    (at least one), unless CONSILIO_PASSWORD_HASH_THREADS says otherwise."""
+    return get_settings().password_hash_threads or max(1, (os.cpu_count() or 2) - 1)
 
 
 def _hashing(work: Callable[[], T]) -> T:

@@ -13,6 +13,7 @@ import pytest
 
 from tests.media.conftest import media_node, presence_reports
 from tests.media.peers import Peer, token_for
+from tests.polling import eventually
 
 pytestmark = pytest.mark.timeout(120)
 LEAVERS = 8
@@ -59,14 +60,6 @@ async def _offline_reports(
     return gone
 
 
-async def _until(condition: object, timeout: float = 10) -> None:
-    for _ in range(int(timeout / 0.1)):
-        if condition():  # type: ignore[operator]
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError("condition not met in time")
-
-
 async def test_many_participants_leaving_at_once_are_announced_reported_and_cleaned_up(
     http: aiohttp.ClientSession,
 ) -> None:
@@ -87,7 +80,7 @@ async def test_many_participants_leaving_at_once_are_announced_reported_and_clea
             everyone = await _publishers_watched_by(observer, node, http, "crowd")
             await _leave_at_once([observer, *everyone])
             assert await _offline_reports(reports, "crowd", LEAVERS + 1) == {*left, "observer"}
-            await _until(lambda: health(node)["rooms"] == 0)
+            await eventually(lambda: health(node)["rooms"] == 0)
             assert health(node)["participants"] == 0
             for peer in [observer, *leavers, *everyone]:
                 await peer.close()

@@ -99,3 +99,10 @@ def test_production_config_denies_ipv4_mapped_ipv6_as_a_whole() -> None:
     assert "denied-peer-ip=::ffff:0.0.0.0-::ffff:255.255.255.255" in config
     assert "allow-loopback-peers" not in config
     assert f"static-auth-secret={turn.shared_secret()}" in config
+
+
+def test_production_config_relays_no_tcp_and_no_ipv4_tunnels() -> None:
+    config = render("production")
+    assert "no-tcp-relay" in config.splitlines()
+    for tunnel in ("2001::-", "2002::-", "64:ff9b:1::-"):
+        assert any(line.startswith(f"denied-peer-ip={tunnel}") for line in config.splitlines())

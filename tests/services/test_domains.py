@@ -217,22 +217,33 @@ def test_two_tenants_proving_one_host_at_once_get_it_once(
     zone.records[name] = [domains.proof_record(c).value for c in (first, second)]
     outcome: list[str] = []
 
-    def prove(ctx: TenantContext, claim_id: int, hold: float) -> None:
+    first_has_written = threading.Event()
+
+    def prove(ctx: TenantContext, claim_id: int, *, hold_open: bool) -> None:
         try:
             with unit_of_work() as session:
+                if not hold_open:  # the second prover writes while the first is uncommitted
+                    first_has_written.wait(10)
                 domains.verify_domain(session, ctx, claim_id)
-                time.sleep(hold)  # keeps the transaction open while the other one writes
+                if hold_open:
+                    session.flush()
+                    first_has_written.set()
+                    time.sleep(0.5)  # keeps its transaction open while the other one writes
             outcome.append(ctx.tenant_slug)
         except InvalidInput as exc:
+            first_has_written.set()
             outcome.append(exc.key)
 
     racers = [
-        threading.Thread(target=prove, args=(alpha.admin_ctx, first.id, 1.0)),
-        threading.Thread(target=prove, args=(beta.admin_ctx, second.id, 0.0)),
+        threading.Thread(
+            target=prove, args=(alpha.admin_ctx, first.id), kwargs={"hold_open": True}
+        ),
+        threading.Thread(
+            target=prove, args=(beta.admin_ctx, second.id), kwargs={"hold_open": False}
+        ),
     ]
-    racers[0].start()
-    time.sleep(0.3)
-    racers[1].start()
+    for racer in racers:
+        racer.start()
     for racer in racers:
         racer.join(10)
     assert len(outcome) == 2 and "error.domain_taken" in outcome

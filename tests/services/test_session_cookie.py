@@ -108,3 +108,20 @@ def test_signing_out_clears_the_cookie(db: Session, alpha: TenantWorld) -> None:
     assert answer.headers["location"] == "/t/alpha/login"
     assert 'consilio_session=""' in answer.headers["set-cookie"]
     assert "Max-Age=0" in answer.headers["set-cookie"]
+
+
+@pytest.mark.parametrize(
+    "fetch",
+    [{"Sec-Fetch-Dest": "image", "Sec-Fetch-Mode": "no-cors"}, {"Sec-Fetch-Dest": "iframe"}],
+)
+def test_an_image_or_frame_on_our_own_pages_cannot_collect_a_session(
+    db: Session, alpha: TenantWorld, fetch: dict[str, str]
+) -> None:
+    _token, code = _code(db, alpha)
+    client = TestClient(build_api(), follow_redirects=False)
+    answer = client.get(
+        routes.SESSION_START,
+        params={"code": code},
+        headers={"Sec-Fetch-Site": "same-origin", **fetch},
+    )
+    assert "set-cookie" not in answer.headers
