@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
+    # A tenant's own domain (e2e/seed_extra.py) reaches the app on loopback.
+    "--host-resolver-rules=MAP bank-am-see.example 127.0.0.1",
     "--no-sandbox",
     "--disable-gpu",
     "--disable-background-networking",

@@ -12,9 +12,10 @@ from app.services import passwords
 from app.services.db import unit_of_work
 from app.services.demo import DEMO_PASSWORD
 
-# The demo tenant's own domain, as a super admin would have approved it (e2e maps the name
-# to loopback in Chromium).
-CUSTOM_DOMAIN = "alpina-bank.example"
+# A second tenant on a domain of its own, as a super admin would have approved it (e2e maps
+# the name to loopback in Chromium, e2e/conftest.py).
+CUSTOM_DOMAIN = "bank-am-see.example"
+BANK_ADVISOR = "berater@bank-am-see.example"
 
 EXTRA = (
     ("tfa.advisor@alpina.example", "Tom Faktor", Role.ADVISOR),
@@ -39,13 +40,28 @@ def main() -> None:
                     password_hash=passwords.hash_password(DEMO_PASSWORD),
                 )
             )
+        bank = Tenant(slug="bank", name="Bank am See", admins_need_2fa=False)
+        session.add(bank)
+        session.flush()
+        assert bank.id is not None
         session.add(
             TenantDomain(
-                tenant_id=tenant.id,
+                tenant_id=bank.id,
                 host=CUSTOM_DOMAIN,
                 status=DomainStatus.APPROVED.value,
                 challenge=secrets.token_urlsafe(24),
                 confirmed_at=utcnow(),
+            )
+        )
+        session.add(
+            User(
+                tenant_id=bank.id,
+                email=BANK_ADVISOR,
+                display_name="Bea Berater",
+                role=Role.ADVISOR.value,
+                status=UserStatus.ACTIVE.value,
+                locale="de",
+                password_hash=passwords.hash_password(DEMO_PASSWORD),
             )
         )
 

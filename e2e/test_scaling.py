@@ -17,7 +17,7 @@ import redis
 
 from app.services.demo import DEMO_PASSWORD
 from loadtests.reflex_client import ReflexClient, state_name
-from tests.app_server import ROOT, RunningApp, running_app, wait_until_up
+from tests.app_server import ROOT, RunningApp, own_web_dir, running_app, wait_until_up
 from tests.servers import free_port, postgres_server, redis_server
 
 PARAMS = {"tenant": "demo"}
@@ -35,7 +35,11 @@ def _second_backend(app: RunningApp) -> Iterator[str]:
         proc = subprocess.Popen(
             [str(ROOT / ".venv" / "bin" / "reflex"), "run", "--env", "prod"],
             cwd=ROOT,
-            env={**app.env, "CONSILIO_PORT": str(port)},
+            env={
+                **app.env,
+                **own_web_dir(ROOT, app.workdir / "backend-b"),
+                "CONSILIO_PORT": str(port),
+            },
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,

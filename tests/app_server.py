@@ -13,6 +13,7 @@ import contextlib
 import dataclasses
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -48,6 +49,22 @@ class RunningApp:
     url: str
     env: dict[str, str]
     workdir: Path
+
+
+def own_web_dir(root: Path, workdir: Path) -> dict[str, str]:
+    """A frontend directory of this app's own (a copy of the project's, its packages shared).
+
+    `reflex run` compiles the frontend with this app's port baked in; two apps sharing one
+    `.web` (a test that starts a second app) would send the first one's pages to the second
+    one's port. Before the project's `.web` exists, the first app creates it there.
+    """
+    shared = root / ".web"
+    if not (shared / "node_modules").is_dir():
+        return {}
+    own = workdir / "web"
+    shutil.copytree(shared, own, symlinks=True, ignore=shutil.ignore_patterns("node_modules"))
+    (own / "node_modules").symlink_to(shared / "node_modules")
+    return {"REFLEX_WEB_WORKDIR": str(own)}
 
 
 @contextlib.contextmanager
@@ -90,6 +107,7 @@ def running_app(
         )
     for module in seed_modules:
         subprocess.run([sys.executable, "-m", module], cwd=root, env=seeding, check=True)
+    env.update(own_web_dir(root, workdir))
     log = workdir / "app.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
