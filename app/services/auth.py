@@ -8,9 +8,14 @@ as a lock on the account that anyone could set off:
 
 - per account and address: a few failures, then that address waits, longer with each tier
   (the owner's own address is not slowed down by someone else's failures);
-- per account from all addresses: a higher limit against guessing from many addresses, from
-  which the addresses the account signed in from lately are exempt;
+- per account from all addresses: a higher limit against guessing from many addresses;
 - per address across accounts: against trying one password on many accounts.
+
+The last two apply only where the account has not signed in from that address lately, so
+neither guessing from elsewhere nor strangers failing behind the owner's office or carrier
+NAT can lock the owner out of the places they use. Each attempt takes its slot under every
+count before the password or code is checked and gives it back when it was right, so
+attempts racing on several workers never get more checks than a tier allows.
 
 A refused attempt says how long to wait; nothing sleeps. Every attempt that fails or is
 refused is audited (``auth.login_failed`` with the address).
@@ -32,7 +37,8 @@ from app.services.rate_limits import (
     LOGIN_FAILURES_PER_ACCOUNT_ADDRESS,
     LOGIN_FAILURES_PER_ADDRESS,
     SIGNED_IN_FROM,
-    Rule,
+    Held,
+    Slot,
     TooManyAttempts,
 )
 
@@ -86,15 +92,15 @@ class Attempt:
         """The client's address as counted (IPv6 by its /64)."""
         return rate_limits.address_key(self.client)
 
-    def limits(self) -> list[tuple[Rule, tuple[str, ...]]]:
-        """The counts this attempt is held to (the account-wide one only from addresses the
-        account has not signed in from lately)."""
-        held = [
-            (LOGIN_FAILURES_PER_ACCOUNT_ADDRESS, (self.account, self.address)),
-            (LOGIN_FAILURES_PER_ADDRESS, (self.address,)),
-        ]
+    def limits(self) -> list[Held]:
+        """The counts this attempt is held to: the account-wide and the address-wide ones
+        only from addresses the account has not signed in from lately."""
+        held: list[Held] = [(LOGIN_FAILURES_PER_ACCOUNT_ADDRESS, (self.account, self.address))]
         if not SIGNED_IN_FROM.recalls(self.account, self.address):
-            held.append((LOGIN_FAILURES_PER_ACCOUNT, (self.account,)))
+            held += [
+                (LOGIN_FAILURES_PER_ADDRESS, (self.address,)),
+                (LOGIN_FAILURES_PER_ACCOUNT, (self.account,)),
+            ]
         return held
 
     def audit_failure(self, session: Session, user: User | None, **details: object) -> None:
@@ -111,21 +117,25 @@ class Attempt:
         )
         session.commit()
 
-    def admit(self, session: Session) -> None:
-        """Refuse (audited) while any of the counts is used up.
+    def admit(self, session: Session) -> Slot:
+        """Take this attempt's slot under every count at once, before anything is checked;
+        refuse (audited) while any of them is used up.
+
+        Returns:
+            The slot, to give back when the attempt turns out right; a failure keeps it.
 
         Raises:
             TooManyAttempts: ``error.too_many_attempts_*`` with the longest wait.
         """
-        wait = max(rule.wait_seconds(*who) for rule, who in self.limits())
-        if wait > 0:
-            self.audit_failure(session, None, throttled=True, wait_seconds=round(wait))
-            raise TooManyAttempts("error.too_many_attempts", wait)
+        try:
+            return rate_limits.take_all(self.limits())
+        except TooManyAttempts as refused:
+            wait = round(refused.wait_seconds)
+            self.audit_failure(session, None, throttled=True, wait_seconds=wait)
+            raise
 
     def failed(self, session: Session, user: User | None, step: str) -> None:
-        """Count and audit a wrong password or code."""
-        for rule, who in self.limits():
-            rule.count(*who)
+        """Audit a wrong password or code (its slot stays counted)."""
         self.audit_failure(session, user, step=step)
 
     def succeeded(self) -> None:
@@ -158,7 +168,7 @@ def login(
     """
     assert tenant.id is not None
     attempt = Attempt(tenant, normalize_email(email)[:254], client)
-    attempt.admit(session)
+    slot = attempt.admit(session)
     user = session.exec(
         select(User).where(User.tenant_id == tenant.id, User.email == attempt.email)
     ).first()
@@ -166,6 +176,7 @@ def login(
     if not ok or user is None or user.status != UserStatus.ACTIVE:
         attempt.failed(session, user, "password")
         raise AuthenticationFailed("error.login_failed")
+    slot.refund()
     if not user.totp_enabled:
         attempt.succeeded()
     if needs_rehash:
@@ -203,10 +214,11 @@ def complete_second_factor(
     if user.tenant_id != tenant.id:
         raise NotSignedIn()
     attempt = Attempt(tenant, user.email, client)
-    attempt.admit(session)
+    slot = attempt.admit(session)
     if not totp.check_code(session, user, code):
         attempt.failed(session, user, "code")
         raise AuthenticationFailed("error.code_invalid")
+    slot.refund()
     attempt.succeeded()
     sessions.mark_second_factor_passed(session, token)
     assert user.id is not None

@@ -30,10 +30,13 @@ class Enrolment:
 
 
 def _reauthenticate(user: User, password: str, code: str | None, session: Session) -> None:
+    """Password, and the current code when 2FA is on, counted together as one
+    re-authentication: wrong codes wait like wrong passwords."""
     assert user.id is not None
-    passwords.confirm_current(user.id, user.password_hash, password)
-    if user.totp_enabled and not check_code(session, user, code or ""):
-        raise AuthenticationFailed("error.code_invalid")
+    with passwords.reauthenticating(user.id):
+        passwords.check_current(user.password_hash, password)
+        if user.totp_enabled and not check_code(session, user, code or ""):
+            raise AuthenticationFailed("error.code_invalid")
 
 
 def begin_enrolment(
