@@ -45,28 +45,24 @@ from app.services.rate_limits import (
 
 @dataclasses.dataclass(frozen=True)
 class LoginResult:
-    """A new session (its token stays on the server until the browser collects it as a
-    cookie); ``needs_second_factor`` until a TOTP code is given."""
+    """Where a sign-in stands: only what the sign-in form needs to go on.
 
-    token: str
-    needs_second_factor: bool
-    user_id: int
+    A completed sign-in carries ``handover``, the code with which the browser collects its
+    session as an HttpOnly cookie (:func:`sessions.redeem_handover`); the session's own token
+    never leaves the server. A sign-in waiting for its second factor carries ``pending``
+    instead: the half-open session's token, for the caller to keep server-side for the code
+    step (no cookie can be collected with it).
+    """
+
     role: Role
-    display_name: str
     locale: str
+    handover: str = ""
+    pending: str = ""
 
-    @classmethod
-    def of(cls, token: str, user: User, *, needs_second_factor: bool) -> LoginResult:
-        """What the sign-in form needs to go on: who signed in, in which language."""
-        assert user.id is not None
-        return cls(
-            token=token,
-            needs_second_factor=needs_second_factor,
-            user_id=user.id,
-            role=Role(user.role),
-            display_name=user.display_name,
-            locale=user.locale,
-        )
+    @property
+    def needs_second_factor(self) -> bool:
+        """Whether a TOTP or recovery code must follow."""
+        return bool(self.pending)
 
 
 def normalize_email(email: str) -> str:
@@ -196,7 +192,9 @@ def login(
         target_id=user.id,
         details={"address": client},
     )
-    return LoginResult.of(token, user, needs_second_factor=user.totp_enabled)
+    if user.totp_enabled:
+        return LoginResult(Role(user.role), user.locale, pending=token)
+    return LoginResult(Role(user.role), user.locale, handover=sessions.hand_over(token))
 
 
 def complete_second_factor(
@@ -231,7 +229,7 @@ def complete_second_factor(
         target_id=user.id,
         details={"second_factor": True, "address": client},
     )
-    return LoginResult.of(token, user, needs_second_factor=False)
+    return LoginResult(Role(user.role), user.locale, handover=sessions.hand_over(token))
 
 
 def logout(session: Session, token: str) -> None:

@@ -97,6 +97,7 @@ def test_a_totp_code_sent_by_two_browsers_at_once_works_once(
         alpha.advisor_ctx,
         secret=enrolment.secret,
         code=pyotp.TOTP(enrolment.secret).now(),
+        keep_token="",
     )
     db.commit()
     code = pyotp.TOTP(enrolment.secret).at(utcnow() + dt.timedelta(seconds=30))
@@ -105,8 +106,8 @@ def test_a_totp_code_sent_by_two_browsers_at_once_works_once(
     db.commit()
     meet_at(monkeypatch, sessions, "pending_user", 2)  # both have read the user's last step
     outcomes = at_once(
-        lambda s: auth.complete_second_factor(s, alpha.tenant, first.token, code),
-        lambda s: auth.complete_second_factor(s, alpha.tenant, second.token, code),
+        lambda s: auth.complete_second_factor(s, alpha.tenant, first.pending, code),
+        lambda s: auth.complete_second_factor(s, alpha.tenant, second.pending, code),
     )
     done, failed = _split(outcomes)
     assert len(done) == 1
@@ -122,6 +123,7 @@ def test_a_recovery_code_sent_by_two_browsers_at_once_works_once(
         alpha.advisor_ctx,
         secret=enrolment.secret,
         code=pyotp.TOTP(enrolment.secret).now(),
+        keep_token="",
     )
     db.commit()
     first = auth.login(db, alpha.tenant, alpha.advisor.email, PASSWORD, client="192.0.2.1")
@@ -129,8 +131,8 @@ def test_a_recovery_code_sent_by_two_browsers_at_once_works_once(
     db.commit()
     meet_at(monkeypatch, sessions, "pending_user", 2)
     outcomes = at_once(
-        lambda s: auth.complete_second_factor(s, alpha.tenant, first.token, codes[0]),
-        lambda s: auth.complete_second_factor(s, alpha.tenant, second.token, codes[0]),
+        lambda s: auth.complete_second_factor(s, alpha.tenant, first.pending, codes[0]),
+        lambda s: auth.complete_second_factor(s, alpha.tenant, second.pending, codes[0]),
     )
     done, failed = _split(outcomes)
     assert len(done) == 1 and len(failed) == 1

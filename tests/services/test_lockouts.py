@@ -55,7 +55,7 @@ def test_failures_on_other_accounts_behind_a_shared_address_do_not_lock_out_its_
     spray = rate_limits.LOGIN_FAILURES_PER_ADDRESS.tiers()[0].amount
     for n in range(spray):  # colleagues and strangers behind the same NAT mistype theirs
         assert _fail(db, alpha, f"person{n}@alpha.example", OFFICE) == "error.login_failed"
-    assert auth.login(db, alpha.tenant, OWNER_EMAIL, PASSWORD, client=OFFICE).token
+    assert auth.login(db, alpha.tenant, OWNER_EMAIL, PASSWORD, client=OFFICE).handover
     # An account never signed in from there still waits: spraying stays throttled.
     assert _fail(db, alpha, "customer@alpha.example", OFFICE, PASSWORD).startswith(
         "error.too_many_attempts"
