@@ -18,12 +18,14 @@ count before the password or code is checked and gives it back when it was right
 attempts racing on several workers never get more checks than a tier allows.
 
 A refused attempt says how long to wait; nothing sleeps. Every attempt that fails or is
-refused is audited (``auth.login_failed`` with the address).
+refused is audited (``auth.login_failed`` with the address, and the typed email only when
+it looks like one: people type their password in the wrong field).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from sqlmodel import Session, select
 
@@ -41,6 +43,10 @@ from app.services.rate_limits import (
     Slot,
     TooManyAttempts,
 )
+
+NOT_AN_ADDRESS = "(not an address)"
+AUDITED_EMAIL_LENGTH = 100
+_LOOKS_LIKE_ADDRESS = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,6 +74,15 @@ class LoginResult:
 def normalize_email(email: str) -> str:
     """Lower-case and trim an email address for lookups."""
     return email.strip().lower()
+
+
+def audited_email(typed: str) -> str:
+    """What of a typed email the audit keeps, where the tenant's admins read it: the address
+    (shortened) when it looks like one, else only a marker, since it may be a password typed
+    in the wrong field."""
+    if not _LOOKS_LIKE_ADDRESS.fullmatch(typed):
+        return NOT_AN_ADDRESS
+    return typed[:AUDITED_EMAIL_LENGTH]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -109,7 +124,7 @@ class Attempt:
             tenant_id=self.tenant.id,
             target_type="user",
             target_id=user.id if user else "",
-            details={"email": self.email, "address": self.client, **details},
+            details={"email": audited_email(self.email), "address": self.client, **details},
         )
         session.commit()
 

@@ -305,6 +305,23 @@ def test_invited_user_cannot_sign_in_before_activation(db: Session, alpha: Tenan
         auth.login(db, alpha.tenant, "customer@alpha.example", PASSWORD)
 
 
+def test_what_was_typed_as_the_email_is_audited_only_when_it_looks_like_an_address(
+    db: Session, alpha: TenantWorld
+) -> None:
+    long_address = "a" * 200 + "@alpha.example"
+    for typed in ("correct horse battery staple", "advisor@alpha.example", long_address):
+        with pytest.raises(AuthenticationFailed):
+            auth.login(db, alpha.tenant, typed, "wrong", client=ATTACKER)
+    events = db.exec(
+        select(AuditEvent).where(AuditEvent.action == "auth.login_failed").order_by(AuditEvent.id)  # type: ignore[arg-type]
+    ).all()
+    stored = [e.details["email"] for e in events]
+    assert stored[0] == "(not an address)"
+    assert stored[1] == "advisor@alpha.example"
+    assert stored[2].startswith("aaa") and len(stored[2]) <= 100
+    assert all("horse" not in str(e.details) for e in events)
+
+
 def test_a_completed_sign_in_hands_over_a_code_and_never_the_session_token(
     db: Session, alpha: TenantWorld
 ) -> None:
