@@ -171,11 +171,16 @@ def login(
         client: the browser's address (the real one behind configured proxies); every
             door must pass it, or all its callers share one count.
 
+    Returns:
+        With 2FA on, the half-open session's token in ``pending`` (the caller keeps it
+        server-side for :func:`complete_second_factor`); else the hand-over code.
+
     Raises:
         AuthenticationFailed: wrong credentials (``error.login_failed``).
         TooManyAttempts: too many failures lately (see the module's description).
-        Failed and refused attempts are counted and audited in their own commit, before
-        the error reaches the caller's unit of work.
+        Failed and refused attempts stay counted (their slot was taken before the check)
+        and are audited in their own commit, before the error reaches the caller's unit
+        of work.
     """
     assert tenant.id is not None
     attempt = Attempt(tenant, normalize_email(email)[:254], client)

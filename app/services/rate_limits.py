@@ -102,6 +102,9 @@ class Rule:
     def take(self, *who: str, cost: int = 1) -> Slot:
         """Admit ``cost`` events for ``who`` and count them, or refuse and count nothing.
 
+        Returns:
+            The slot taken, to give back if the event turns out not to count.
+
         Raises:
             TooManyAttempts: a tier has less than ``cost`` left.
         """
