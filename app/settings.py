@@ -98,7 +98,16 @@ class Settings(BaseSettings):
     )
     limit_password_reset: str = Field(
         default="5/15 minutes;30/day",
-        description="Forgot-password requests per address, and (same tiers) per account.",
+        description="Forgot-password requests per address across accounts.",
+    )
+    limit_password_reset_account_address: str = Field(
+        default="3/15 minutes;10/day",
+        description="Forgot-password requests per account from one address.",
+    )
+    limit_password_reset_account: str = Field(
+        default="20/hour;60/day",
+        description="Reset mails per account from all addresses; past it the form answers "
+        "as always but sends nothing (addresses the account signed in from lately are exempt).",
     )
     limit_invitation_mails: str = Field(
         default="500/hour;2500/day",
@@ -263,6 +272,8 @@ class Settings(BaseSettings):
         "limit_login_account",
         "limit_login_address",
         "limit_password_reset",
+        "limit_password_reset_account_address",
+        "limit_password_reset_account",
         "limit_invitation_mails",
         "limit_meeting_invitation_mails",
         "limit_test_runs",

@@ -6,8 +6,8 @@ from typing import Any
 
 import reflex as rx
 
-from app.models import Tenant, User
-from app.services import sessions, totp, users
+from app.models import User
+from app.services import totp, users
 from app.services.context import get_scoped
 from app.services.guard import ALL_ROLES
 from state.guard import Acting, acting
@@ -35,11 +35,9 @@ class AccountState(rx.State):
         """Fill the forms from the profile."""
         self.enrolling, self.recovery_codes, self.qr_data_uri, self.manual_key = False, [], "", ""
         user = get_scoped(act.db, act.ctx, User, act.ctx.user_id)
-        tenant = act.db.get(Tenant, act.ctx.tenant_id)
-        assert tenant is not None
         self.display_name, self.timezone = user.display_name, user.timezone
         self.twofa_enabled = user.totp_enabled
-        self.twofa_required = sessions.must_enrol_second_factor(user, tenant)
+        self.twofa_required = totp.enrolment_required(act.db, act.ctx)
 
     @rx.event
     async def save_profile(self, form: dict[str, Any]) -> None:
@@ -95,9 +93,12 @@ class AccountState(rx.State):
         if not self._pending_secret:
             return
         codes = totp.confirm_enrolment(
-            act.db, act.ctx, secret=self._pending_secret, code=str(form.get("code", ""))
+            act.db,
+            act.ctx,
+            secret=self._pending_secret,
+            code=str(form.get("code", "")),
+            keep_token=act.token,
         )
-        totp.end_other_sessions(act.db, act.ctx.user_id or 0, act.token)
         self._pending_secret, self.enrolling, self.qr_data_uri, self.manual_key = "", False, "", ""
         self.recovery_codes, self.twofa_enabled, self.twofa_required = codes, True, False
         self.notice = act.text("account.twofa_enabled")

@@ -8,7 +8,7 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from app import routes
-from app.services import auth, sessions
+from app.services import auth
 from state.guard import Caller, Visiting, signing_in
 from state.session import HOME_OF_ROLE, full_navigation
 
@@ -35,8 +35,9 @@ class LoginState(rx.State):
         caller.locale._use(result.locale, caller.tenant.languages)
         home = caller.tenant._href(HOME_OF_ROLE[result.role])
         target = routes.safe_next(self._next(), caller.tenant.prefix, home)
-        code = sessions.hand_over(result.token)
-        return full_navigation(routes.path("", routes.SESSION_START, code=code, next=target))
+        return full_navigation(
+            routes.path("", routes.SESSION_START, code=result.handover, next=target)
+        )
 
     @rx.event
     @signing_in
@@ -52,7 +53,7 @@ class LoginState(rx.State):
             user_agent=self.router.headers.user_agent,
         )
         if result.needs_second_factor:
-            self._pending_token = result.token
+            self._pending_token = result.pending
             return rx.redirect(visit.caller.tenant._href(routes.SECOND_FACTOR, next=self._next()))
         return self._finish(visit.caller, result)
 

@@ -8,17 +8,24 @@ as a lock on the account that anyone could set off:
 
 - per account and address: a few failures, then that address waits, longer with each tier
   (the owner's own address is not slowed down by someone else's failures);
-- per account from all addresses: a higher limit against guessing from many addresses, from
-  which the addresses the account signed in from lately are exempt;
+- per account from all addresses: a higher limit against guessing from many addresses;
 - per address across accounts: against trying one password on many accounts.
 
+The last two apply only where the account has not signed in from that address lately, so
+neither guessing from elsewhere nor strangers failing behind the owner's office or carrier
+NAT can lock the owner out of the places they use. Each attempt takes its slot under every
+count before the password or code is checked and gives it back when it was right, so
+attempts racing on several workers never get more checks than a tier allows.
+
 A refused attempt says how long to wait; nothing sleeps. Every attempt that fails or is
-refused is audited (``auth.login_failed`` with the address).
+refused is audited (``auth.login_failed`` with the address, and the typed email only when
+it looks like one: people type their password in the wrong field).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from sqlmodel import Session, select
 
@@ -32,40 +39,50 @@ from app.services.rate_limits import (
     LOGIN_FAILURES_PER_ACCOUNT_ADDRESS,
     LOGIN_FAILURES_PER_ADDRESS,
     SIGNED_IN_FROM,
-    Rule,
+    Held,
+    Slot,
     TooManyAttempts,
 )
+
+NOT_AN_ADDRESS = "(not an address)"
+AUDITED_EMAIL_LENGTH = 100
+_LOOKS_LIKE_ADDRESS = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 @dataclasses.dataclass(frozen=True)
 class LoginResult:
-    """A new session (its token stays on the server until the browser collects it as a
-    cookie); ``needs_second_factor`` until a TOTP code is given."""
+    """Where a sign-in stands: only what the sign-in form needs to go on.
 
-    token: str
-    needs_second_factor: bool
-    user_id: int
+    A completed sign-in carries ``handover``, the code with which the browser collects its
+    session as an HttpOnly cookie (:func:`sessions.redeem_handover`); the session's own token
+    never leaves the server. A sign-in waiting for its second factor carries ``pending``
+    instead: the half-open session's token, for the caller to keep server-side for the code
+    step (no cookie can be collected with it).
+    """
+
     role: Role
-    display_name: str
     locale: str
+    handover: str = ""
+    pending: str = ""
 
-    @classmethod
-    def of(cls, token: str, user: User, *, needs_second_factor: bool) -> LoginResult:
-        """What the sign-in form needs to go on: who signed in, in which language."""
-        assert user.id is not None
-        return cls(
-            token=token,
-            needs_second_factor=needs_second_factor,
-            user_id=user.id,
-            role=Role(user.role),
-            display_name=user.display_name,
-            locale=user.locale,
-        )
+    @property
+    def needs_second_factor(self) -> bool:
+        """Whether a TOTP or recovery code must follow."""
+        return bool(self.pending)
 
 
 def normalize_email(email: str) -> str:
     """Lower-case and trim an email address for lookups."""
     return email.strip().lower()
+
+
+def audited_email(typed: str) -> str:
+    """What of a typed email the audit keeps, where the tenant's admins read it: the address
+    (shortened) when it looks like one, else only a marker, since it may be a password typed
+    in the wrong field."""
+    if not _LOOKS_LIKE_ADDRESS.fullmatch(typed):
+        return NOT_AN_ADDRESS
+    return typed[:AUDITED_EMAIL_LENGTH]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -86,15 +103,15 @@ class Attempt:
         """The client's address as counted (IPv6 by its /64)."""
         return rate_limits.address_key(self.client)
 
-    def limits(self) -> list[tuple[Rule, tuple[str, ...]]]:
-        """The counts this attempt is held to (the account-wide one only from addresses the
-        account has not signed in from lately)."""
-        held = [
-            (LOGIN_FAILURES_PER_ACCOUNT_ADDRESS, (self.account, self.address)),
-            (LOGIN_FAILURES_PER_ADDRESS, (self.address,)),
-        ]
+    def limits(self) -> list[Held]:
+        """The counts this attempt is held to: the account-wide and the address-wide ones
+        only from addresses the account has not signed in from lately."""
+        held: list[Held] = [(LOGIN_FAILURES_PER_ACCOUNT_ADDRESS, (self.account, self.address))]
         if not SIGNED_IN_FROM.recalls(self.account, self.address):
-            held.append((LOGIN_FAILURES_PER_ACCOUNT, (self.account,)))
+            held += [
+                (LOGIN_FAILURES_PER_ADDRESS, (self.address,)),
+                (LOGIN_FAILURES_PER_ACCOUNT, (self.account,)),
+            ]
         return held
 
     def audit_failure(self, session: Session, user: User | None, **details: object) -> None:
@@ -107,25 +124,29 @@ class Attempt:
             tenant_id=self.tenant.id,
             target_type="user",
             target_id=user.id if user else "",
-            details={"email": self.email, "address": self.client, **details},
+            details={"email": audited_email(self.email), "address": self.client, **details},
         )
         session.commit()
 
-    def admit(self, session: Session) -> None:
-        """Refuse (audited) while any of the counts is used up.
+    def admit(self, session: Session) -> Slot:
+        """Take this attempt's slot under every count at once, before anything is checked;
+        refuse (audited) while any of them is used up.
+
+        Returns:
+            The slot, to give back when the attempt turns out right; a failure keeps it.
 
         Raises:
             TooManyAttempts: ``error.too_many_attempts_*`` with the longest wait.
         """
-        wait = max(rule.wait_seconds(*who) for rule, who in self.limits())
-        if wait > 0:
-            self.audit_failure(session, None, throttled=True, wait_seconds=round(wait))
-            raise TooManyAttempts("error.too_many_attempts", wait)
+        try:
+            return rate_limits.take_all(self.limits())
+        except TooManyAttempts as refused:
+            wait = round(refused.wait_seconds)
+            self.audit_failure(session, None, throttled=True, wait_seconds=wait)
+            raise
 
     def failed(self, session: Session, user: User | None, step: str) -> None:
-        """Count and audit a wrong password or code."""
-        for rule, who in self.limits():
-            rule.count(*who)
+        """Audit a wrong password or code (its slot stays counted)."""
         self.audit_failure(session, user, step=step)
 
     def succeeded(self) -> None:
@@ -150,15 +171,20 @@ def login(
         client: the browser's address (the real one behind configured proxies); every
             door must pass it, or all its callers share one count.
 
+    Returns:
+        With 2FA on, the half-open session's token in ``pending`` (the caller keeps it
+        server-side for :func:`complete_second_factor`); else the hand-over code.
+
     Raises:
         AuthenticationFailed: wrong credentials (``error.login_failed``).
         TooManyAttempts: too many failures lately (see the module's description).
-        Failed and refused attempts are counted and audited in their own commit, before
-        the error reaches the caller's unit of work.
+        Failed and refused attempts stay counted (their slot was taken before the check)
+        and are audited in their own commit, before the error reaches the caller's unit
+        of work.
     """
     assert tenant.id is not None
     attempt = Attempt(tenant, normalize_email(email)[:254], client)
-    attempt.admit(session)
+    slot = attempt.admit(session)
     user = session.exec(
         select(User).where(User.tenant_id == tenant.id, User.email == attempt.email)
     ).first()
@@ -166,6 +192,7 @@ def login(
     if not ok or user is None or user.status != UserStatus.ACTIVE:
         attempt.failed(session, user, "password")
         raise AuthenticationFailed("error.login_failed")
+    slot.refund()
     if not user.totp_enabled:
         attempt.succeeded()
     if needs_rehash:
@@ -185,7 +212,9 @@ def login(
         target_id=user.id,
         details={"address": client},
     )
-    return LoginResult.of(token, user, needs_second_factor=user.totp_enabled)
+    if user.totp_enabled:
+        return LoginResult(Role(user.role), user.locale, pending=token)
+    return LoginResult(Role(user.role), user.locale, handover=sessions.hand_over(token))
 
 
 def complete_second_factor(
@@ -203,10 +232,11 @@ def complete_second_factor(
     if user.tenant_id != tenant.id:
         raise NotSignedIn()
     attempt = Attempt(tenant, user.email, client)
-    attempt.admit(session)
+    slot = attempt.admit(session)
     if not totp.check_code(session, user, code):
         attempt.failed(session, user, "code")
         raise AuthenticationFailed("error.code_invalid")
+    slot.refund()
     attempt.succeeded()
     sessions.mark_second_factor_passed(session, token)
     assert user.id is not None
@@ -219,7 +249,7 @@ def complete_second_factor(
         target_id=user.id,
         details={"second_factor": True, "address": client},
     )
-    return LoginResult.of(token, user, needs_second_factor=False)
+    return LoginResult(Role(user.role), user.locale, handover=sessions.hand_over(token))
 
 
 def logout(session: Session, token: str) -> None:

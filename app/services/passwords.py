@@ -6,7 +6,7 @@ import contextlib
 import functools
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
@@ -118,16 +118,45 @@ def check_policy(password: str, min_length: int) -> None:
         raise InvalidInput("error.password_too_simple")
 
 
+@contextlib.contextmanager
+def reauthenticating(user_id: int) -> Iterator[None]:
+    """Hold a signed-in user's re-authentication (their password, and their current code
+    where asked) to the count of failed ones: the block runs only with a slot taken
+    beforehand, so parallel requests get no more checks than the limit; the slot is given
+    back unless the block fails to authenticate.
+
+    Raises:
+        TooManyAttempts: too many failed re-authentications lately (before the block runs).
+    """
+    slot = rate_limits.REAUTH_FAILURES.take(str(user_id))
+    try:
+        yield
+    except AuthenticationFailed:
+        raise  # a wrong password or code: stays counted
+    except BaseException:
+        slot.refund()
+        raise
+    slot.refund()
+
+
+def check_current(stored_hash: str | None, password: str) -> None:
+    """Raise unless ``password`` is the user's (uncounted: call inside
+    :func:`reauthenticating`).
+
+    Raises:
+        AuthenticationFailed: ``error.reauth_failed``.
+    """
+    if not verify_password(stored_hash, password)[0]:
+        raise AuthenticationFailed("error.reauth_failed")
+
+
 def confirm_current(user_id: int, stored_hash: str | None, password: str) -> None:
-    """A signed-in user proves it is them by their password again (before changing it or
-    their second factor). Failures are counted per user.
+    """A signed-in user proves it is them by their password again (before changing it).
+    Failures are counted per user (see :func:`reauthenticating`).
 
     Raises:
         TooManyAttempts: too many wrong passwords lately (with the time to wait).
         AuthenticationFailed: ``error.reauth_failed``.
     """
-    rate_limits.REAUTH_FAILURES.check(str(user_id))
-    ok, _ = verify_password(stored_hash, password)
-    if not ok:
-        rate_limits.REAUTH_FAILURES.count(str(user_id))
-        raise AuthenticationFailed("error.reauth_failed")
+    with reauthenticating(user_id):
+        check_current(stored_hash, password)

@@ -2,15 +2,20 @@
 
 Counts live in Redis when CONSILIO_REDIS_URL is set, so every backend worker sees the same
 numbers (a browser's state moves between workers, and an attacker opens as many sockets as
-they like); without Redis, in this process's memory (the single-process dev mode). The
-``limits`` library keeps them in moving windows: a refused event is not counted, and the
-wait is until the oldest counted event leaves its window.
+they like); without Redis, in this process's memory (the single-process dev mode). They are
+kept in moving windows (app/services/rate_counts.py): a refused event is not counted, and
+the wait is until enough counted events have left their window.
 
 Each rule's tiers come from a setting in the ``limits`` notation, e.g. ``5/minute;20/hour``:
 a short tier answers bursts, a long one stops slow, patient attempts. Addresses are the
 client's as the door computed it: Reflex's ``client_ip`` for handlers, :func:`client_address`
 for HTTP routes, both honouring CONSILIO_TRUSTED_PROXY_HOPS. Storage keys are hashes, so
 Redis holds no email or address in clear.
+
+Something slow that may fail (checking a password) takes its slot *before* the work, under
+every rule at once (:func:`take_all`), and gives it back when it turned out fine
+(:meth:`Slot.refund`): concurrent attempts on several workers can never run more checks
+than a tier allows, and only failures stay counted.
 """
 
 from __future__ import annotations
@@ -20,13 +25,14 @@ import functools
 import hashlib
 import ipaddress
 import math
+import secrets
 import time
+from collections.abc import Sequence
 
 from limits import RateLimitItem, parse_many
-from limits.storage import MemoryStorage, storage_from_string
-from limits.strategies import MovingWindowRateLimiter
 
 from app.services.errors import DomainError
+from app.services.rate_counts import Counts, MemoryCounts, RedisCounts, Window
 from app.settings import get_settings
 
 UNKNOWN_ADDRESS = "unknown"
@@ -48,11 +54,11 @@ class TooManyAttempts(DomainError):
 
 
 @functools.cache
-def limiter() -> MovingWindowRateLimiter:
-    """The process's limiter, on Redis when configured (tests clear the cache between runs)."""
+def limiter() -> Counts:
+    """The process's store of counts, in Redis when configured (tests clear the cache
+    between runs)."""
     url = get_settings().redis_url
-    storage = storage_from_string(url, key_prefix="consilio-limits") if url else MemoryStorage()
-    return MovingWindowRateLimiter(storage)
+    return RedisCounts(url) if url else MemoryCounts()
 
 
 @functools.cache
@@ -81,53 +87,64 @@ class Rule:
         """The windows of this rule, from its setting."""
         return _tiers(str(getattr(get_settings(), self.setting)))
 
+    def windows(self, *who: str) -> list[Window]:
+        """Where ``who``'s counts under this rule are kept, one window per tier."""
+        key = _key(who)
+        return [
+            Window(f"{self.name}:{tier.get_expiry()}:{key}", tier.get_expiry(), tier.amount)
+            for tier in self.tiers()
+        ]
+
     def wait_seconds(self, *who: str) -> float:
         """How long ``who`` must wait before the next event is admitted (0: admitted now)."""
-        key, now, wait = _key(who), time.time(), 0.0
-        for tier in self.tiers():
-            stats = limiter().get_window_stats(tier, self.name, key)
-            if stats.remaining <= 0:
-                wait = max(wait, stats.reset_time - now, 1.0)
-        return wait
+        return limiter().wait(self.windows(*who), time.time())
 
-    def check(self, *who: str) -> None:
-        """Refuse when any tier is used up for ``who``; counts nothing.
-
-        Raises:
-            TooManyAttempts: with the time to wait.
-        """
-        wait = self.wait_seconds(*who)
-        if wait > 0:
-            raise TooManyAttempts(self.message, wait)
-
-    def count(self, *who: str) -> None:
-        """Count one event (e.g. a failed sign-in) in every tier; a full tier stays full."""
-        key = _key(who)
-        for tier in self.tiers():
-            limiter().hit(tier, self.name, key)
-
-    def take(self, *who: str, cost: int = 1) -> None:
+    def take(self, *who: str, cost: int = 1) -> Slot:
         """Admit ``cost`` events for ``who`` and count them, or refuse and count nothing.
+
+        Returns:
+            The slot taken, to give back if the event turns out not to count.
 
         Raises:
             TooManyAttempts: a tier has less than ``cost`` left.
         """
-        key = _key(who)
-        tiers = self.tiers()
-        if any(
-            cost > tier.amount or not limiter().test(tier, self.name, key, cost=cost)
-            for tier in tiers
-        ):
-            raise TooManyAttempts(self.message, max(self.wait_seconds(*who), 1.0))
-        for tier in tiers:
-            if not limiter().hit(tier, self.name, key, cost=cost):  # another worker was faster
-                raise TooManyAttempts(self.message, max(self.wait_seconds(*who), 1.0))
+        return take_all([(self, who)], cost=cost)
 
     def forget(self, *who: str) -> None:
         """Drop ``who``'s counts (e.g. an address's failures after it signed in)."""
-        key = _key(who)
-        for tier in self.tiers():
-            limiter().clear(tier, self.name, key)
+        limiter().clear(self.windows(*who))
+
+
+@dataclasses.dataclass(frozen=True)
+class Slot:
+    """Events admitted and counted by :func:`take_all`, which can be given back."""
+
+    windows: tuple[Window, ...]
+    entry: str
+    cost: int
+
+    def refund(self) -> None:
+        """Uncount them (the attempt succeeded, so it is no failure to remember)."""
+        limiter().remove(self.windows, self.entry, self.cost)
+
+
+Held = tuple[Rule, tuple[str, ...]]
+
+
+def take_all(held: Sequence[Held], *, cost: int = 1) -> Slot:
+    """Admit ``cost`` events under every ``(rule, who)`` at once and count them in each, or
+    refuse and count nothing anywhere: one atomic step, whichever worker asks.
+
+    Raises:
+        TooManyAttempts: some tier has less than ``cost`` left; the message is the first
+            rule's and the wait the longest of all.
+    """
+    windows = tuple(w for rule, who in held for w in rule.windows(*who))
+    entry = secrets.token_hex(8)
+    wait = limiter().admit(windows, time.time(), entry, cost)
+    if wait > 0:
+        raise TooManyAttempts(held[0][0].message if held else "error.too_many_attempts", wait)
+    return Slot(windows, entry, cost)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -138,18 +155,17 @@ class Memory:
     name: str
     days: int
 
-    def _item(self) -> RateLimitItem:
-        return _tiers(f"1/{self.days} days")[0]
+    def _windows(self, *who: str) -> list[Window]:
+        return [Window(f"{self.name}:{_key(who)}", self.days * 86400.0, 1)]
 
     def remember(self, *who: str) -> None:
         """Note it now (the memory lasts ``days`` from now)."""
-        key = _key(who)
-        limiter().clear(self._item(), self.name, key)
-        limiter().hit(self._item(), self.name, key)
+        limiter().clear(self._windows(*who))
+        limiter().add(self._windows(*who), time.time(), secrets.token_hex(8))
 
     def recalls(self, *who: str) -> bool:
         """Whether it was noted during the last ``days``."""
-        return not limiter().test(self._item(), self.name, _key(who))
+        return limiter().wait(self._windows(*who), time.time()) > 0
 
 
 def address_key(address: str) -> str:
@@ -185,11 +201,19 @@ LOGIN_FAILURES_PER_ACCOUNT_ADDRESS = Rule("login.account_address", "limit_login_
 LOGIN_FAILURES_PER_ACCOUNT = Rule("login.account", "limit_login_account")
 LOGIN_FAILURES_PER_ADDRESS = Rule("login.address", "limit_login_address")
 SIGNED_IN_FROM = Memory("login.known_address", days=30)
-# A signed-in user confirming their password (change it, set up or turn off 2FA): the same
-# tiers as sign-in failures, so a stolen session cannot guess the password through them.
+# A signed-in user confirming their password (change it, set up or turn off 2FA) and, with
+# 2FA on, their current code: the same tiers as sign-in failures, so a stolen session cannot
+# guess the password or grind codes through them.
 REAUTH_FAILURES = Rule("reauth.user", "limit_login_account_address")
+# Forgotten passwords: per address across accounts and per account and address (both refuse,
+# saying so), and per account from everywhere, far above what one address reaches: past it
+# no more mails go out, and the answer stays the same (it never tells whether the account
+# exists). Addresses the account signed in from lately are exempt from the account-wide cap.
 PASSWORD_RESETS_PER_ADDRESS = Rule("reset.address", "limit_password_reset")
-PASSWORD_RESETS_PER_ACCOUNT = Rule("reset.account", "limit_password_reset")
+PASSWORD_RESETS_PER_ACCOUNT_ADDRESS = Rule(
+    "reset.account_address", "limit_password_reset_account_address"
+)
+PASSWORD_RESETS_PER_ACCOUNT = Rule("reset.account", "limit_password_reset_account")
 INVITATION_MAILS = Rule("invitation.tenant", "limit_invitation_mails")
 MEETING_INVITATION_MAILS = Rule("meeting_invitation.host", "limit_meeting_invitation_mails")
 TEST_RUNS = Rule("test.address", "limit_test_runs", message="test.too_many")

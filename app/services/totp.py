@@ -9,7 +9,7 @@ import time
 import pyotp
 from sqlmodel import Session, select
 
-from app.models import User
+from app.models import Tenant, User
 from app.services import audit, passwords, sessions
 from app.services.context import TenantContext, get_scoped
 from app.services.errors import AuthenticationFailed, InvalidInput
@@ -30,10 +30,22 @@ class Enrolment:
 
 
 def _reauthenticate(user: User, password: str, code: str | None, session: Session) -> None:
+    """Password, and the current code when 2FA is on, counted together as one
+    re-authentication: wrong codes wait like wrong passwords."""
     assert user.id is not None
-    passwords.confirm_current(user.id, user.password_hash, password)
-    if user.totp_enabled and not check_code(session, user, code or ""):
-        raise AuthenticationFailed("error.code_invalid")
+    with passwords.reauthenticating(user.id):
+        passwords.check_current(user.password_hash, password)
+        if user.totp_enabled and not check_code(session, user, code or ""):
+            raise AuthenticationFailed("error.code_invalid")
+
+
+def enrolment_required(session: Session, ctx: TenantContext) -> bool:
+    """Whether the signed-in user must set up 2FA before acting in their role (an admin of a
+    tenant that demands it, without it)."""
+    user = get_scoped(session, ctx, User, ctx.user_id)
+    tenant = session.get(Tenant, ctx.tenant_id)
+    assert tenant is not None
+    return sessions.must_enrol_second_factor(user, tenant)
 
 
 def begin_enrolment(
@@ -59,8 +71,14 @@ def begin_enrolment(
     return Enrolment(secret=secret, provisioning_uri=uri, qr_svg_data_uri=qr)
 
 
-def confirm_enrolment(session: Session, ctx: TenantContext, *, secret: str, code: str) -> list[str]:
-    """Activate 2FA with ``secret`` once the user typed a correct code from their app.
+def confirm_enrolment(
+    session: Session, ctx: TenantContext, *, secret: str, code: str, keep_token: str
+) -> list[str]:
+    """Activate 2FA with ``secret`` once the user typed a correct code from their app; every
+    other browser of the user must sign in again (with the new factor).
+
+    Args:
+        keep_token: the session of the browser that confirms, which stays signed in.
 
     Returns:
         Fresh recovery codes, shown once; only their hashes are stored.
@@ -76,6 +94,8 @@ def confirm_enrolment(session: Session, ctx: TenantContext, *, secret: str, code
     codes = [f"{secrets.token_hex(4)}-{secrets.token_hex(4)}" for _ in range(RECOVERY_CODE_COUNT)]
     user.recovery_code_hashes = [token_hash(c) for c in codes]
     session.add(user)
+    assert user.id is not None
+    sessions.revoke_all_for_user(session, user.id, except_token=keep_token)
     audit.record(session, ctx, "auth.2fa_enabled", target_type="user", target_id=user.id)
     return codes
 
@@ -142,8 +162,3 @@ def check_code(session: Session, user: User, code: str) -> bool:
         session.add(user)
         return True
     return False
-
-
-def end_other_sessions(session: Session, user_id: int, keep_token: str) -> None:
-    """After a 2FA change other browsers must sign in again."""
-    sessions.revoke_all_for_user(session, user_id, except_token=keep_token)

@@ -289,19 +289,28 @@ def request_password_reset(
     """Mail a reset link if an active account has this address; silent otherwise.
 
     The answer is the same either way, so the form cannot be used to probe for accounts.
-    Requests are counted per address ``client`` (the browser's) and per account, existing
-    or not, so nobody floods a mailbox or the outbox with links.
+    Requests are counted per address ``client`` (the browser's) across accounts and per
+    account and address, existing or not: both are checked before either is counted, and
+    past them the requester is told to wait. Per account from all addresses there is a cap
+    far above what one address reaches, so nobody floods a mailbox from many addresses;
+    past it no more mails go out but the answer stays the same, and addresses the account
+    signed in from lately are exempt, so strangers cannot spend the owner's own requests.
 
     Raises:
-        TooManyAttempts: too many requests from this address or for this account lately.
+        TooManyAttempts: too many requests from this address (for this account) lately.
     """
     assert tenant.id is not None
     try:
         address = clean_email(email)
     except InvalidInput:
         return
-    rate_limits.PASSWORD_RESETS_PER_ADDRESS.take(rate_limits.address_key(client))
-    rate_limits.PASSWORD_RESETS_PER_ACCOUNT.take(f"{tenant.id}:{address}")
+    account, client_key = f"{tenant.id}:{address}", rate_limits.address_key(client)
+    rate_limits.take_all(
+        [
+            (rate_limits.PASSWORD_RESETS_PER_ADDRESS, (client_key,)),
+            (rate_limits.PASSWORD_RESETS_PER_ACCOUNT_ADDRESS, (account, client_key)),
+        ]
+    )
     user = session.exec(
         select(User).where(User.tenant_id == tenant.id, User.email == address)
     ).first()
@@ -315,6 +324,20 @@ def request_password_reset(
         )
         return
     assert user.id is not None
+    ctx = TenantContext(tenant.id, tenant.slug, user.id, None, user.email)
+    if not rate_limits.SIGNED_IN_FROM.recalls(account, client_key):
+        try:
+            rate_limits.PASSWORD_RESETS_PER_ACCOUNT.take(account)
+        except rate_limits.TooManyAttempts:
+            audit.record(
+                session,
+                ctx,
+                "auth.reset_not_sent",
+                target_type="user",
+                target_id=user.id,
+                details={"address": client, "reason": "account_limit"},
+            )
+            return
     minutes = get_settings().reset_valid_minutes
     raw = tokens.issue(
         session,
@@ -334,7 +357,6 @@ def request_password_reset(
             tenant.slug, routable_domains(session, tenant.id), routes.RESET_PASSWORD, token=raw
         ),
     )
-    ctx = TenantContext(tenant.id, tenant.slug, user.id, None, user.email)
     audit.record(session, ctx, "auth.reset_requested", target_type="user", target_id=user.id)
 
 

@@ -57,8 +57,8 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 def test_correct_password_opens_a_session_that_the_guard_accepts(
     db: Session, alpha: TenantWorld
 ) -> None:
-    result = _login(db, alpha, "ADVISOR@alpha.example ")
-    ctx = guard.authorize(db, result.token, tenant_id=alpha.tenant.id, roles=guard.STAFF)
+    cookie = _signed_in(db, alpha, "ADVISOR@alpha.example ")
+    ctx = guard.authorize(db, cookie, tenant_id=alpha.tenant.id, roles=guard.STAFF)
     assert ctx.user_id == alpha.advisor.id
     assert ctx.tenant_id == alpha.tenant.id
 
@@ -103,7 +103,7 @@ def test_an_attackers_wrong_passwords_from_one_address_do_not_stop_the_owner_fro
     for _ in range(3 * _first_tier("limit_login_account_address")):
         _fail(db, alpha, "advisor@alpha.example", ATTACKER)
     result = auth.login(db, alpha.tenant, "advisor@alpha.example", PASSWORD, client=OWNER)
-    assert result.token
+    assert result.handover
 
 
 def test_the_wait_grows_with_each_tier_of_failures(
@@ -130,7 +130,7 @@ def test_failures_spread_over_many_accounts_from_one_address_are_throttled(
     for n in range(spray):
         assert _fail(db, alpha, f"person{n}@alpha.example", ATTACKER) == "error.login_failed"
     assert _fail(db, alpha, "advisor@alpha.example", ATTACKER).startswith("error.too_many_attempts")
-    assert auth.login(db, alpha.tenant, "advisor@alpha.example", PASSWORD, client=OWNER).token
+    assert auth.login(db, alpha.tenant, "advisor@alpha.example", PASSWORD, client=OWNER).handover
 
 
 def test_guessing_from_many_addresses_slows_new_addresses_but_not_the_owners_known_one(
@@ -142,7 +142,7 @@ def test_guessing_from_many_addresses_slows_new_addresses_but_not_the_owners_kno
     assert _fail(db, alpha, "advisor@alpha.example", ELSEWHERE, PASSWORD).startswith(
         "error.too_many_attempts"
     )
-    assert _login(db, alpha, "advisor@alpha.example", client=OWNER).token
+    assert _login(db, alpha, "advisor@alpha.example", client=OWNER).handover
 
 
 def test_wrong_codes_stay_counted_when_the_password_is_given_again(
@@ -152,13 +152,15 @@ def test_wrong_codes_stay_counted_when_the_password_is_given_again(
     for _ in range(_first_tier("limit_login_account_address")):
         pending = _login(db, alpha, "advisor@alpha.example", client=ATTACKER)
         with pytest.raises(AuthenticationFailed, match="code_invalid"):
-            auth.complete_second_factor(db, alpha.tenant, pending.token, "000000", client=ATTACKER)
+            auth.complete_second_factor(
+                db, alpha.tenant, pending.pending, "000000", client=ATTACKER
+            )
     assert _fail(db, alpha, "advisor@alpha.example", ATTACKER, PASSWORD).startswith(
         "error.too_many_attempts"
     )
     code = pyotp.TOTP(secret).at(utcnow() + dt.timedelta(seconds=30))
     with pytest.raises(TooManyAttempts):  # even the right code waits
-        auth.complete_second_factor(db, alpha.tenant, pending.token, code, client=ATTACKER)
+        auth.complete_second_factor(db, alpha.tenant, pending.pending, code, client=ATTACKER)
 
 
 def test_failed_and_refused_attempts_are_audited_with_the_address(
@@ -177,49 +179,49 @@ def test_failed_and_refused_attempts_are_audited_with_the_address(
 
 
 def test_each_login_gets_a_new_session_token(db: Session, alpha: TenantWorld) -> None:
-    first = _login(db, alpha, "advisor@alpha.example")
-    second = _login(db, alpha, "advisor@alpha.example")
-    assert first.token != second.token
+    first = _signed_in(db, alpha)
+    second = _signed_in(db, alpha)
+    assert first != second
     stored = db.exec(select(UserSession.token_hash)).all()
-    assert first.token not in stored and second.token not in stored
+    assert first not in stored and second not in stored
 
 
 def test_logout_ends_the_session(db: Session, alpha: TenantWorld) -> None:
-    result = _login(db, alpha, "advisor@alpha.example")
-    auth.logout(db, result.token)
+    cookie = _signed_in(db, alpha)
+    auth.logout(db, cookie)
     db.commit()
     with pytest.raises(NotSignedIn):
-        sessions.validate(db, result.token)
+        sessions.validate(db, cookie)
 
 
 def test_idle_session_expires(db: Session, alpha: TenantWorld) -> None:
-    result = _login(db, alpha, "advisor@alpha.example")
+    cookie = _signed_in(db, alpha)
     row = db.exec(select(UserSession)).one()
     row.last_seen_at = utcnow() - dt.timedelta(minutes=get_settings().session_idle_minutes + 1)
     db.add(row)
     db.commit()
     with pytest.raises(NotSignedIn):
-        sessions.validate(db, result.token)
+        sessions.validate(db, cookie)
 
 
 def test_session_expires_after_absolute_lifetime_even_when_active(
     db: Session, alpha: TenantWorld
 ) -> None:
-    result = _login(db, alpha, "advisor@alpha.example")
+    cookie = _signed_in(db, alpha)
     row = db.exec(select(UserSession)).one()
     row.expires_at = utcnow() - dt.timedelta(seconds=1)
     db.add(row)
     db.commit()
     with pytest.raises(NotSignedIn):
-        sessions.validate(db, result.token)
+        sessions.validate(db, cookie)
 
 
 def test_deactivating_a_user_ends_their_sessions_at_once(db: Session, alpha: TenantWorld) -> None:
-    result = _login(db, alpha, "advisor@alpha.example")
+    cookie = _signed_in(db, alpha)
     users.deactivate_user(db, alpha.admin_ctx, alpha.advisor.id)
     db.commit()
     with pytest.raises(NotSignedIn):
-        sessions.validate(db, result.token)
+        sessions.validate(db, cookie)
     with pytest.raises(AuthenticationFailed):
         auth.login(db, alpha.tenant, "advisor@alpha.example", PASSWORD)
 
@@ -227,11 +229,11 @@ def test_deactivating_a_user_ends_their_sessions_at_once(db: Session, alpha: Ten
 def test_guard_refuses_wrong_role_and_other_tenant(
     db: Session, alpha: TenantWorld, beta: TenantWorld
 ) -> None:
-    result = _login(db, alpha, "customer@alpha.example")
+    cookie = _signed_in(db, alpha, "customer@alpha.example")
     with pytest.raises(AccessDenied):
-        guard.authorize(db, result.token, tenant_id=alpha.tenant.id, roles=guard.ADMINS)
+        guard.authorize(db, cookie, tenant_id=alpha.tenant.id, roles=guard.ADMINS)
     with pytest.raises(AccessDenied):
-        guard.authorize(db, result.token, tenant_id=beta.tenant.id, roles=guard.ALL_ROLES)
+        guard.authorize(db, cookie, tenant_id=beta.tenant.id, roles=guard.ALL_ROLES)
 
 
 def test_password_login_with_2fa_needs_the_code_before_the_guard_accepts(
@@ -241,33 +243,34 @@ def test_password_login_with_2fa_needs_the_code_before_the_guard_accepts(
     result = _login(db, alpha, "advisor@alpha.example")
     assert result.needs_second_factor
     with pytest.raises(NotSignedIn):
-        guard.authorize(db, result.token, tenant_id=alpha.tenant.id, roles=guard.STAFF)
+        guard.authorize(db, result.pending, tenant_id=alpha.tenant.id, roles=guard.STAFF)
     code = pyotp.TOTP(secret).at(utcnow() + dt.timedelta(seconds=30))
-    auth.complete_second_factor(db, alpha.tenant, result.token, code)
+    done = auth.complete_second_factor(db, alpha.tenant, result.pending, code)
+    cookie = sessions.redeem_handover(db, done.handover)
     db.commit()
-    assert guard.authorize(db, result.token, tenant_id=alpha.tenant.id, roles=guard.STAFF)
+    assert guard.authorize(db, cookie, tenant_id=alpha.tenant.id, roles=guard.STAFF)
 
 
 def test_a_totp_code_works_only_once(db: Session, alpha: TenantWorld) -> None:
     secret = _enable_2fa(db, alpha)
     code = pyotp.TOTP(secret).at(utcnow() + dt.timedelta(seconds=30))
     first = _login(db, alpha, "advisor@alpha.example")
-    auth.complete_second_factor(db, alpha.tenant, first.token, code)
+    auth.complete_second_factor(db, alpha.tenant, first.pending, code)
     db.commit()
     second = _login(db, alpha, "advisor@alpha.example")
     with pytest.raises(AuthenticationFailed) as exc:
-        auth.complete_second_factor(db, alpha.tenant, second.token, code)
+        auth.complete_second_factor(db, alpha.tenant, second.pending, code)
     assert exc.value.key == "error.code_invalid"
 
 
 def test_recovery_code_works_once(db: Session, alpha: TenantWorld) -> None:
     codes = _enable_2fa(db, alpha, return_codes=True)
     first = _login(db, alpha, "advisor@alpha.example")
-    auth.complete_second_factor(db, alpha.tenant, first.token, codes[0])
+    auth.complete_second_factor(db, alpha.tenant, first.pending, codes[0])
     db.commit()
     second = _login(db, alpha, "advisor@alpha.example")
     with pytest.raises(AuthenticationFailed):
-        auth.complete_second_factor(db, alpha.tenant, second.token, codes[0])
+        auth.complete_second_factor(db, alpha.tenant, second.pending, codes[0])
 
 
 def test_changing_2fa_requires_the_password(db: Session, alpha: TenantWorld) -> None:
@@ -302,9 +305,87 @@ def test_invited_user_cannot_sign_in_before_activation(db: Session, alpha: Tenan
         auth.login(db, alpha.tenant, "customer@alpha.example", PASSWORD)
 
 
+def test_what_was_typed_as_the_email_is_audited_only_when_it_looks_like_an_address(
+    db: Session, alpha: TenantWorld
+) -> None:
+    long_address = "a" * 200 + "@alpha.example"
+    for typed in ("correct horse battery staple", "advisor@alpha.example", long_address):
+        with pytest.raises(AuthenticationFailed):
+            auth.login(db, alpha.tenant, typed, "wrong", client=ATTACKER)
+    events = db.exec(
+        select(AuditEvent).where(AuditEvent.action == "auth.login_failed").order_by(AuditEvent.id)  # type: ignore[arg-type]
+    ).all()
+    stored = [e.details["email"] for e in events]
+    assert stored[0] == "(not an address)"
+    assert stored[1] == "advisor@alpha.example"
+    assert stored[2].startswith("aaa") and len(stored[2]) <= 100
+    assert all("horse" not in str(e.details) for e in events)
+
+
+def test_a_completed_sign_in_hands_over_a_code_and_never_the_session_token(
+    db: Session, alpha: TenantWorld
+) -> None:
+    result = _login(db, alpha, "advisor@alpha.example")
+    assert not result.needs_second_factor and not result.pending
+    assert not hasattr(result, "token")
+    cookie = sessions.redeem_handover(db, result.handover)
+    assert guard.signed_in_here(db, cookie, alpha.tenant.id or 0) is not None
+
+
+def test_a_sign_in_waiting_for_its_code_hands_over_nothing_until_the_code(
+    db: Session, alpha: TenantWorld
+) -> None:
+    secret = _enable_2fa(db, alpha)
+    pending = _login(db, alpha, "advisor@alpha.example")
+    assert pending.needs_second_factor and pending.pending and not pending.handover
+    code = pyotp.TOTP(secret).at(utcnow() + dt.timedelta(seconds=30))
+    done = auth.complete_second_factor(db, alpha.tenant, pending.pending, code)
+    assert done.handover and not done.pending
+    assert guard.signed_in_here(
+        db, sessions.redeem_handover(db, done.handover), alpha.tenant.id or 0
+    )
+
+
+def test_turning_2fa_on_signs_out_the_other_browsers_but_not_this_one(
+    db: Session, alpha: TenantWorld
+) -> None:
+    here, there = _signed_in(db, alpha), _signed_in(db, alpha)
+    enrolment = totp.begin_enrolment(db, alpha.advisor_ctx, password=PASSWORD)
+    code = pyotp.TOTP(enrolment.secret).now()
+    totp.confirm_enrolment(
+        db, alpha.advisor_ctx, secret=enrolment.secret, code=code, keep_token=here
+    )
+    db.commit()
+    assert guard.signed_in_here(db, here, alpha.tenant.id or 0) is not None
+    assert guard.signed_in_here(db, there, alpha.tenant.id or 0) is None
+
+
+def test_the_account_page_learns_from_the_service_whether_2fa_must_be_set_up(
+    db: Session,
+) -> None:
+    from tests.factories import make_world
+
+    strict = make_world(db, "strict", admins_need_2fa=True)
+    assert totp.enrolment_required(db, strict.admin_ctx)
+    assert not totp.enrolment_required(db, strict.advisor_ctx)
+    enrolment = totp.begin_enrolment(db, strict.admin_ctx, password=PASSWORD)
+    code = pyotp.TOTP(enrolment.secret).now()
+    totp.confirm_enrolment(db, strict.admin_ctx, secret=enrolment.secret, code=code, keep_token="")
+    assert not totp.enrolment_required(db, strict.admin_ctx)
+
+
+def _signed_in(db: Session, world: TenantWorld, email: str = "advisor@alpha.example") -> str:
+    """A browser's session cookie, collected as the browser does after signing in."""
+    cookie = sessions.redeem_handover(db, _login(db, world, email).handover)
+    db.commit()
+    return cookie
+
+
 def _enable_2fa(db: Session, world: TenantWorld, *, return_codes: bool = False):
     enrolment = totp.begin_enrolment(db, world.advisor_ctx, password=PASSWORD)
     code = pyotp.TOTP(enrolment.secret).now()
-    codes = totp.confirm_enrolment(db, world.advisor_ctx, secret=enrolment.secret, code=code)
+    codes = totp.confirm_enrolment(
+        db, world.advisor_ctx, secret=enrolment.secret, code=code, keep_token=""
+    )
     db.commit()
     return codes if return_codes else enrolment.secret

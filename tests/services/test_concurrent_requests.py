@@ -1,9 +1,10 @@
 """Requests racing each other on PostgreSQL, as on two backend workers: single-use links,
-one-time codes and failed sign-ins stay correct when they arrive at the same moment."""
+one-time codes, failed sign-ins and their limits stay correct when they arrive at the same moment."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pyotp
 import pytest
@@ -11,8 +12,9 @@ from sqlmodel import Session, select
 
 from app.models import AuditEvent, TokenPurpose, User, UserStatus
 from app.models.base import utcnow
-from app.services import auth, passwords, sessions, tokens, totp, users
+from app.services import auth, passwords, rate_limits, sessions, tokens, totp, users
 from app.services.errors import AuthenticationFailed, InvalidInput
+from app.services.rate_limits import TooManyAttempts
 from tests.concurrency import at_once, meet_at
 from tests.factories import PASSWORD, TenantWorld
 
@@ -91,7 +93,11 @@ def test_a_totp_code_sent_by_two_browsers_at_once_works_once(
 ) -> None:
     enrolment = totp.begin_enrolment(db, alpha.advisor_ctx, password=PASSWORD)
     totp.confirm_enrolment(
-        db, alpha.advisor_ctx, secret=enrolment.secret, code=pyotp.TOTP(enrolment.secret).now()
+        db,
+        alpha.advisor_ctx,
+        secret=enrolment.secret,
+        code=pyotp.TOTP(enrolment.secret).now(),
+        keep_token="",
     )
     db.commit()
     code = pyotp.TOTP(enrolment.secret).at(utcnow() + dt.timedelta(seconds=30))
@@ -100,8 +106,8 @@ def test_a_totp_code_sent_by_two_browsers_at_once_works_once(
     db.commit()
     meet_at(monkeypatch, sessions, "pending_user", 2)  # both have read the user's last step
     outcomes = at_once(
-        lambda s: auth.complete_second_factor(s, alpha.tenant, first.token, code),
-        lambda s: auth.complete_second_factor(s, alpha.tenant, second.token, code),
+        lambda s: auth.complete_second_factor(s, alpha.tenant, first.pending, code),
+        lambda s: auth.complete_second_factor(s, alpha.tenant, second.pending, code),
     )
     done, failed = _split(outcomes)
     assert len(done) == 1
@@ -113,7 +119,11 @@ def test_a_recovery_code_sent_by_two_browsers_at_once_works_once(
 ) -> None:
     enrolment = totp.begin_enrolment(db, alpha.advisor_ctx, password=PASSWORD)
     codes = totp.confirm_enrolment(
-        db, alpha.advisor_ctx, secret=enrolment.secret, code=pyotp.TOTP(enrolment.secret).now()
+        db,
+        alpha.advisor_ctx,
+        secret=enrolment.secret,
+        code=pyotp.TOTP(enrolment.secret).now(),
+        keep_token="",
     )
     db.commit()
     first = auth.login(db, alpha.tenant, alpha.advisor.email, PASSWORD, client="192.0.2.1")
@@ -121,8 +131,56 @@ def test_a_recovery_code_sent_by_two_browsers_at_once_works_once(
     db.commit()
     meet_at(monkeypatch, sessions, "pending_user", 2)
     outcomes = at_once(
-        lambda s: auth.complete_second_factor(s, alpha.tenant, first.token, codes[0]),
-        lambda s: auth.complete_second_factor(s, alpha.tenant, second.token, codes[0]),
+        lambda s: auth.complete_second_factor(s, alpha.tenant, first.pending, codes[0]),
+        lambda s: auth.complete_second_factor(s, alpha.tenant, second.pending, codes[0]),
     )
     done, failed = _split(outcomes)
     assert len(done) == 1 and len(failed) == 1
+
+
+def test_guesses_at_the_same_moment_get_no_more_password_checks_than_the_limit_allows(
+    db: Session, alpha: TenantWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    burst = rate_limits.LOGIN_FAILURES_PER_ACCOUNT_ADDRESS.tiers()[0].amount
+    checked: list[str] = []
+    verify = passwords.verify_password
+
+    def counted(stored_hash: str | None, password: str) -> tuple[bool, bool]:
+        checked.append(password)
+        return verify(stored_hash, password)
+
+    monkeypatch.setattr(passwords, "verify_password", counted)
+    meet_at(monkeypatch, passwords, "verify_password", burst + 1)  # all admitted, then checked
+
+    def guess(n: int) -> Callable[[Session], object]:
+        return lambda s: auth.login(
+            s, alpha.tenant, alpha.advisor.email, f"guess {n}", client="198.51.100.66"
+        )
+
+    outcomes = at_once(*[guess(n) for n in range(burst + 3)])
+    assert len(checked) <= burst
+    refused = [o for o in outcomes if isinstance(o, TooManyAttempts)]
+    assert len(refused) == 3
+    assert sum(isinstance(o, AuthenticationFailed) for o in outcomes) == burst
+
+
+def test_re_entered_passwords_at_the_same_moment_get_no_more_checks_than_the_limit_allows(
+    db: Session, alpha: TenantWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    burst = rate_limits.REAUTH_FAILURES.tiers()[0].amount
+    checked: list[str] = []
+    verify = passwords.verify_password
+
+    def counted(stored_hash: str | None, password: str) -> tuple[bool, bool]:
+        checked.append(password)
+        return verify(stored_hash, password)
+
+    monkeypatch.setattr(passwords, "verify_password", counted)
+    meet_at(monkeypatch, passwords, "verify_password", burst + 1)
+
+    def guess(n: int) -> Callable[[Session], object]:
+        return lambda s: totp.begin_enrolment(s, alpha.advisor_ctx, password=f"guess {n}")
+
+    outcomes = at_once(*[guess(n) for n in range(burst + 3)])
+    assert len(checked) <= burst
+    assert sum(isinstance(o, TooManyAttempts) for o in outcomes) == 3

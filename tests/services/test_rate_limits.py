@@ -4,6 +4,7 @@ passwords, invitation mails; the client's address behind trusted proxies."""
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterator
 from types import SimpleNamespace
 from typing import Any
@@ -142,6 +143,56 @@ def test_a_rule_counts_waits_and_forgets_alike_in_memory_and_in_redis(
     assert seen.recalls("owner", "address") and not seen.recalls("owner", "elsewhere")
 
 
+@pytest.mark.parametrize("storage", ["memory", "redis"])
+def test_slots_are_taken_under_every_rule_at_once_or_not_at_all_and_given_back_exactly(
+    storage: str, configure: Configure, request: pytest.FixtureRequest
+) -> None:
+    if storage == "redis":
+        configure(redis_url=request.getfixturevalue("redis_url"))
+    narrow, wide = Rule("test.narrow", "limit_test_runs"), Rule("test.wide", "limit_login_address")
+    allowed = narrow.tiers()[0].amount
+    both = [(narrow, ("someone",)), (wide, ("everyone",))]
+    slots = [rate_limits.take_all(both) for _ in range(allowed)]
+    with pytest.raises(TooManyAttempts):
+        rate_limits.take_all(both)
+    wide_left = wide.tiers()[0].amount - allowed
+    for _ in range(wide_left):  # the refusal above counted nothing under the wide rule
+        wide.take("everyone")
+    with pytest.raises(TooManyAttempts):
+        wide.take("everyone")
+    slots[0].refund()  # one given back: exactly one more fits
+    rate_limits.take_all([(narrow, ("someone",))])
+    with pytest.raises(TooManyAttempts):
+        narrow.take("someone")
+
+
+@pytest.mark.parametrize("storage", ["memory", "redis"])
+def test_parallel_takes_never_admit_more_than_a_tier(
+    storage: str, configure: Configure, request: pytest.FixtureRequest
+) -> None:
+    if storage == "redis":
+        configure(redis_url=request.getfixturevalue("redis_url"))
+    rule = Rule("test.race", "limit_test_runs")
+    allowed = rule.tiers()[0].amount
+    start = threading.Barrier(4 * allowed)
+    admitted: list[bool] = []
+
+    def take() -> None:
+        start.wait(10)
+        try:
+            rule.take("someone")
+            admitted.append(True)
+        except TooManyAttempts:
+            admitted.append(False)
+
+    threads = [threading.Thread(target=take) for _ in range(4 * allowed)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert admitted.count(True) == allowed and len(admitted) == 4 * allowed
+
+
 def test_counts_are_shared_by_every_backend_worker_through_redis(
     configure: Configure, redis_url: str
 ) -> None:
@@ -169,12 +220,11 @@ def test_nobody_floods_one_mailbox_with_reset_links_from_many_addresses(
     db: Session, alpha: TenantWorld
 ) -> None:
     allowed = rate_limits.PASSWORD_RESETS_PER_ACCOUNT.tiers()[0].amount
-    for email in ("advisor@alpha.example", "nobody@alpha.example"):  # existing or not
-        for n in range(allowed):
-            users.request_password_reset(db, alpha.tenant, email, client=f"192.0.2.{n + 1}")
+    for n in range(allowed + 5):
+        users.request_password_reset(
+            db, alpha.tenant, "advisor@alpha.example", client=f"192.0.2.{n + 1}"
+        )
         db.commit()
-        with pytest.raises(TooManyAttempts):
-            users.request_password_reset(db, alpha.tenant, email, client="192.0.2.200")
     sent = db.exec(select(OutboundMail).where(OutboundMail.to_address == "advisor@alpha.example"))
     assert len(sent.all()) == allowed
 
@@ -277,3 +327,37 @@ def test_a_mistyped_invitation_address_does_not_use_up_a_mail(
     with pytest.raises(InvalidInput):
         meetings.invite(db, host, name="Gast", email="not-an-address")
     assert meetings.invite(db, host, name="Gast", email="gast@example.org")
+
+
+def _wrong(code: str) -> str:
+    return code[:-1] + str((int(code[-1]) + 1) % 10)
+
+
+@pytest.mark.parametrize("change", ["begin_enrolment", "disable"])
+def test_a_stolen_session_with_the_password_cannot_grind_codes_to_change_2fa(
+    change: str, db: Session, alpha: TenantWorld, configure: Configure
+) -> None:
+    import datetime as dt
+
+    import pyotp
+
+    from app.models.base import utcnow
+    from app.services import totp
+    from app.services.errors import AuthenticationFailed
+    from tests.factories import PASSWORD
+
+    enrolment = totp.begin_enrolment(db, alpha.advisor_ctx, password=PASSWORD)
+    secret = enrolment.secret
+    now = pyotp.TOTP(secret).now()
+    totp.confirm_enrolment(db, alpha.advisor_ctx, secret=secret, code=now, keep_token="")
+    db.commit()
+    configure(limit_login_account_address="3/hour")
+    code = pyotp.TOTP(secret).at(utcnow() + dt.timedelta(seconds=30))
+    act = getattr(totp, change)
+    for _ in range(3):
+        with pytest.raises(AuthenticationFailed) as wrong:
+            act(db, alpha.advisor_ctx, password=PASSWORD, code=_wrong(code))
+        assert wrong.value.key == "error.code_invalid"
+    with pytest.raises(TooManyAttempts) as refused:  # even the right code waits now
+        act(db, alpha.advisor_ctx, password=PASSWORD, code=code)
+    assert refused.value.key == "error.too_many_attempts_minutes"

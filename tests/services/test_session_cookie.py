@@ -13,17 +13,21 @@ from app.api.server import build_api
 from app.services import auth, guard, sessions
 from app.services.db import unit_of_work
 from app.services.errors import NotSignedIn
+from app.services.keys import Purpose
+from app.services.secrets import unseal
 from tests.factories import PASSWORD, TenantWorld
 
 
-def _code(db: Session, world: TenantWorld) -> tuple[str, str]:
+def _code(db: Session, world: TenantWorld) -> str:
+    """What a completed sign-in gives the state: a hand-over code, not the session token."""
     result = auth.login(db, world.tenant, world.advisor.email, PASSWORD)
     db.commit()
-    return result.token, sessions.hand_over(result.token)
+    return result.handover
 
 
 def test_a_hand_over_code_gives_a_fresh_session_once(db: Session, alpha: TenantWorld) -> None:
-    token, code = _code(db, alpha)
+    code = _code(db, alpha)
+    token = unseal(Purpose.SESSION_HANDOVER, code, max_age=sessions.HANDOVER_SECONDS)
     cookie = sessions.redeem_handover(db, code)
     db.commit()
     assert cookie != token
@@ -35,7 +39,7 @@ def test_a_hand_over_code_gives_a_fresh_session_once(db: Session, alpha: TenantW
 
 
 def test_two_browsers_racing_with_one_code_get_one_session(db: Session, alpha: TenantWorld) -> None:
-    _token, code = _code(db, alpha)
+    code = _code(db, alpha)
     won: list[str] = []
     barrier = threading.Barrier(4)
 
@@ -62,15 +66,15 @@ def test_a_session_waiting_for_its_second_factor_gets_no_cookie(
 
     _enable_2fa(db, alpha)
     result = auth.login(db, alpha.tenant, alpha.advisor.email, PASSWORD)
-    assert result.needs_second_factor
-    with pytest.raises(NotSignedIn):
-        sessions.redeem_handover(db, sessions.hand_over(result.token))
+    assert result.needs_second_factor and not result.handover
+    with pytest.raises(NotSignedIn):  # even sealed by someone holding the half-open token
+        sessions.redeem_handover(db, sessions.hand_over(result.pending))
 
 
 def test_the_cookie_is_http_only_strict_and_sent_back_to_where_the_user_was_going(
     db: Session, alpha: TenantWorld
 ) -> None:
-    _token, code = _code(db, alpha)
+    code = _code(db, alpha)
     client = TestClient(build_api(), follow_redirects=False)
     answer = client.get(
         routes.SESSION_START,
@@ -89,7 +93,7 @@ def test_the_cookie_is_http_only_strict_and_sent_back_to_where_the_user_was_goin
 def test_another_site_cannot_sign_a_browser_in_or_send_it_elsewhere(
     db: Session, alpha: TenantWorld
 ) -> None:
-    _token, code = _code(db, alpha)
+    code = _code(db, alpha)
     client = TestClient(build_api(), follow_redirects=False)
     answer = client.get(
         routes.SESSION_START,
@@ -117,7 +121,7 @@ def test_signing_out_clears_the_cookie(db: Session, alpha: TenantWorld) -> None:
 def test_an_image_or_frame_on_our_own_pages_cannot_collect_a_session(
     db: Session, alpha: TenantWorld, fetch: dict[str, str]
 ) -> None:
-    _token, code = _code(db, alpha)
+    code = _code(db, alpha)
     client = TestClient(build_api(), follow_redirects=False)
     answer = client.get(
         routes.SESSION_START,

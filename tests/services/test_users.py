@@ -42,7 +42,7 @@ def test_invited_user_activates_with_the_mailed_link_and_can_sign_in(
     token = _link_token(db, user.email)
     users.activate_account(db, alpha.tenant, token, "a long enough password")
     db.commit()
-    assert auth.login(db, alpha.tenant, user.email, "a long enough password").token
+    assert auth.login(db, alpha.tenant, user.email, "a long enough password").handover
 
 
 def test_activation_link_works_only_once(db: Session, alpha: TenantWorld) -> None:
