@@ -31,7 +31,7 @@ from sqlmodel import Session, col, select
 from app.i18n import LANGUAGES, translate
 from app.models import MailStatus, OutboundMail, Role, Tenant
 from app.models.base import utcnow
-from app.services import audit, mail_templates, mail_transport
+from app.services import audit, mail_sender, mail_templates, mail_transport
 from app.services.context import TenantContext, get_scoped, scoped
 from app.services.db import after_commit, unit_of_work
 from app.services.errors import AccessDenied, NotFound
@@ -238,8 +238,10 @@ def deliver(mail_id: int) -> str:
         _finish(mail_id, MailStatus.QUEUED, "mail.error.no_server", wipe=False)
         raise mail_transport.DeliveryFailed("mail.error.no_server")
     copy = recipient_copy(row)
+    with unit_of_work() as session:
+        sender = mail_sender.sender_of(session, tenant)
     message = mail_transport.compose(
-        sender=tenant.mail_from or get_settings().mail_from,
+        sender=sender,
         to=row.to_address,
         subject=copy.subject,
         html=copy.html,
