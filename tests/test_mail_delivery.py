@@ -12,11 +12,13 @@ from collections.abc import Iterator
 
 import dramatiq
 import pytest
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from app.models import JobFailure, MailStatus, OutboundMail
 from app.models.base import utcnow
 from app.services import mail_outbox, users
+from app.services.db import get_engine
 from app.settings import get_settings
 from tests.factories import TenantWorld
 from tests.polling import wait_until
@@ -182,3 +184,44 @@ def test_claim_of_a_dead_worker_is_taken_over_after_the_timeout(
         assert mail_outbox.deliver(mail_id) == MailStatus.SENT
         assert mail_outbox.deliver(mail_id) == MailStatus.SENT  # again: nothing happens
     assert len(inbox.messages) == 1
+
+
+def _waiting_on_locks(db: Session) -> int:
+    db.rollback()
+    waiting = db.execute(
+        sa.text(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+        )
+    ).scalar_one()
+    return int(waiting)
+
+
+def test_giving_up_never_overwrites_a_workers_fresh_claim(db: Session, alpha: TenantWorld) -> None:
+    """Before: give_up read the row ("queued"), a worker claimed it meanwhile, and give_up
+    then wrote "failed" over the claim and wiped the sealed copy the worker was sending."""
+    mail_id = _queued_reset(db, alpha)
+    outcomes: dict[str, object] = {}
+    with get_engine().connect() as holder:  # a slow transaction on the row orders the two
+        holder.execute(
+            sa.text("SELECT id FROM outbound_mail WHERE id = :id FOR UPDATE"), {"id": mail_id}
+        )
+        claiming = threading.Thread(
+            target=lambda: outcomes.update(claim=mail_outbox._claim(mail_id))
+        )
+        claiming.start()
+        wait_until(lambda: _waiting_on_locks(db) == 1)  # the worker waits to claim...
+        giving_up = threading.Thread(
+            target=lambda: outcomes.update(tenant=mail_outbox.give_up(mail_id, "retries"))
+        )
+        giving_up.start()
+        wait_until(lambda: _waiting_on_locks(db) == 2)  # ...give_up read "queued" and waits
+        holder.rollback()
+    claiming.join(timeout=30)
+    giving_up.join(timeout=30)
+    assert isinstance(outcomes["claim"], tuple)  # the worker got the mail
+    assert outcomes["tenant"] == alpha.tenant.id
+    db.expire_all()
+    mail = db.exec(select(OutboundMail)).one()
+    assert mail.status == MailStatus.SENDING  # still the worker's
+    assert mail.sealed_copy is not None  # and its copy is intact

@@ -263,24 +263,36 @@ def deliver(mail_id: int) -> str:
 def give_up(mail_id: int, error: str) -> int | None:
     """Mark a mail failed after the worker exhausted its retries (admins see it).
 
-    The sealed recipient's copy is wiped: its links are never sent now.
+    The sealed recipient's copy is wiped: its links are never sent now. Only a mail still
+    waiting is given up, in one conditional update: a worker that claimed it meanwhile
+    keeps it (and the copy it is sending).
 
     Returns:
         The mail's tenant id, so the job failure is filed under that tenant.
     """
     with unit_of_work() as session:
-        row = session.get(OutboundMail, mail_id)
-        if row is None:
-            return None
-        if row.status == MailStatus.QUEUED:
-            row.status = MailStatus.FAILED.value
-            row.last_error = row.last_error or "mail.error.rejected"
-            row.sealed_copy = None
-            session.add(row)
-            session.flush()
+        given_up = session.execute(
+            sa.update(OutboundMail)
+            .where(
+                col(OutboundMail.id) == mail_id,
+                col(OutboundMail.status) == MailStatus.QUEUED.value,
+            )
+            .values(
+                status=MailStatus.FAILED.value,
+                last_error=sa.case(
+                    (col(OutboundMail.last_error) == "", "mail.error.rejected"),
+                    else_=col(OutboundMail.last_error),
+                ),
+                sealed_copy=None,
+            )
+        )
+        if given_up.rowcount:  # type: ignore[attr-defined]
             _audit_failure(session, mail_id)
+        tenant_id = session.exec(
+            select(OutboundMail.tenant_id).where(col(OutboundMail.id) == mail_id)
+        ).first()
         logger.info("mail %s given up: %s", mail_id, error)
-        return row.tenant_id
+        return tenant_id
 
 
 def pending_mail_ids(session: Session) -> list[int]:
