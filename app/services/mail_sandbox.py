@@ -8,12 +8,13 @@ process renders them. Two layers stop that:
 - :class:`LimitedEnvironment` refuses the known expensive operations up front (huge powers,
   products and paddings, a range budget per render, an output size cap), so a template that
   is merely silly fails fast with a clear message.
-- Rendering happens in a child process (``python -m app.services.mail_sandbox``, driven by
-  ``app.services.mail_renderer``) with CPU-time and memory limits; whatever slips past the
-  first layer costs that process, never the web backend, which kills it after a wall-clock
-  timeout.
+- Rendering happens in a child process (this file run as a script in Python's isolated mode,
+  driven by ``app.services.mail_renderer``) with CPU-time and memory limits and an
+  environment without the platform's secrets; whatever slips past the first layer costs that
+  process, never the web backend, which kills it after a wall-clock timeout.
 
-This module imports only Jinja so the child starts fast.
+This module imports only Jinja (and the standard library): the child starts fast and needs
+nothing of the app, not even its settings.
 """
 
 from __future__ import annotations

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import os
 import statistics
 import time
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -22,7 +24,7 @@ from sqlmodel import Session, select
 
 from app.i18n import LANGUAGES, translate
 from app.models import MailTemplate
-from app.services import mail_templates, sessions
+from app.services import mail_renderer, mail_templates, sessions
 from app.services.errors import InvalidInput
 from app.services.mail_templates import SAMPLE_PARAMS, TEMPLATE_KEYS, TemplateSource
 from app.services.tenants import branding_of
@@ -198,3 +200,22 @@ async def test_event_loop_keeps_ticking_while_the_preview_handler_meets_an_attac
         f"p99 gap {p99 * 1000:.0f} ms, max {max(gaps) * 1000:.0f} ms"
     )
     assert p99 < 0.2 and elapsed < 4 * BOUND_SECONDS
+
+
+def test_sandbox_child_gets_none_of_the_platforms_secrets(
+    db: Session, alpha: TenantWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A template that escaped Jinja's sandbox would find no key, database URL or SMTP
+    password in its process's environment (before: the child inherited all of it)."""
+    monkeypatch.setenv("CONSILIO_SMTP_PASSWORD", "smtp-secret-Pa55word")
+    mail_renderer.stop_children()  # the next render starts a child with today's environment
+    mail_templates.preview(db, alpha.admin_ctx, _source("<p>{{ name }}</p>"))
+    children = list(mail_renderer._pool._idle)
+    assert children
+    secrets = [os.environ["CONSILIO_SECRET_KEY"], os.environ["CONSILIO_DATABASE_URL"]]
+    for child in children:
+        environ = Path(f"/proc/{child.process.pid}/environ").read_bytes().decode()
+        names = {entry.partition("=")[0] for entry in environ.split("\0") if entry}
+        assert not any(name.startswith("CONSILIO_") for name in names), sorted(names)
+        for secret in [*secrets, "smtp-secret-Pa55word"]:
+            assert secret not in environ
