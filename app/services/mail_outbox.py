@@ -21,10 +21,8 @@ import dataclasses
 import datetime as dt
 import json
 import logging
-import secrets
 from typing import Any
 
-import markupsafe
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
@@ -43,8 +41,6 @@ from app.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
-PERSONAL_LINK = "link"
-"""The template placeholder that carries a personal link."""
 CLAIM_TIMEOUT = dt.timedelta(minutes=5)
 """After this long a ``sending`` claim counts as abandoned (the actor's time limit is 2 min)."""
 
@@ -79,16 +75,6 @@ def _unseal(sealed: str) -> mail_templates.RenderedMail:
     return mail_templates.RenderedMail(**json.loads(unseal(Purpose.MAIL_LINKS, sealed)))
 
 
-def _fill(
-    rendered: mail_templates.RenderedMail, marker: str, value: str
-) -> mail_templates.RenderedMail:
-    return mail_templates.RenderedMail(
-        subject=rendered.subject.replace(marker, value),
-        html=rendered.html.replace(marker, str(markupsafe.escape(value))),
-        text=rendered.text.replace(marker, value),
-    )
-
-
 def queue_mail(
     session: Session,
     tenant: Tenant,
@@ -104,23 +90,28 @@ def queue_mail(
     Args:
         params: the template's values (name, title...), shown in the mail log as they are.
         personal_link: a link that lets its holder act as the recipient (its secret is
-            stored only hashed elsewhere). The template gets it as ``{{ link }}``; it
-            reaches only the recipient's copy, never the log or the database in clear.
+            stored only hashed elsewhere). Only the platform's layout renders it (a button
+            and a text line); the tenant's template never sees it (a template saved before
+            that rule gets the "[personal link]" text for ``{{ link }}``). It reaches only
+            the recipient's copy, never the log or the database in clear.
+
+    Raises:
+        InvalidInput: the tenant's template fails to render (``error.template_*``), or
+            ``error.mail_busy`` when no render child was free in time.
     """
     assert tenant.id is not None
     lang = locale if locale in LANGUAGES else tenant.default_language
     source = mail_templates.source_for(session, tenant.id, key, lang)
-    values = dict(params)
-    marker = ""
+    brand = branding_of(tenant)
+    placeholder = translate(lang, "mail.personal_link")
+    values = {**params, mail_templates.PERSONAL_LINK: placeholder}
+    body = mail_templates.render_body(source, brand, values)
+    log_copy = mail_templates.assemble(
+        body, source, brand, placeholder if personal_link is not None else None
+    )
+    sealed = None
     if personal_link is not None:
-        # The template never sees the secret: it renders a random marker we replace after.
-        marker = f"personal-link-{secrets.token_hex(16)}"
-        values[PERSONAL_LINK] = marker
-    rendered = mail_templates.render(source, branding_of(tenant), values)
-    log_copy, sealed = rendered, None
-    if personal_link is not None:
-        log_copy = _fill(rendered, marker, translate(lang, "mail.personal_link"))
-        sealed = _seal(_fill(rendered, marker, personal_link))
+        sealed = _seal(mail_templates.assemble(body, source, brand, personal_link))
     row = OutboundMail(
         tenant_id=tenant.id,
         template_key=key,
@@ -230,7 +221,9 @@ def deliver(mail_id: int) -> str:
     if isinstance(claim, str):
         return claim
     row, tenant = claim
-    server = mail_transport.server_for(tenant)
+    server = mail_transport.server_for(
+        tenant, platform_only=row.template_key in mail_templates.ACCOUNT_MAILS
+    )
     if server is None:
         if get_settings().dev_mode:
             _finish(mail_id, MailStatus.OUTBOX, wipe=False)
