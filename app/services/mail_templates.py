@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,9 @@ WORST_CASE_PARAMS: dict[str, dict[str, Any]] = {
     "password_reset": {"name": (_LONG * 5)[:120], "minutes": 10080},
 }
 """Values at the limits of what real mails carry (names 120, guests 80, titles 200)."""
+EXPENSIVE_PREVIEW_COST = 5
+"""Previews a preview stopped as too expensive counts as: with the default budget (30 a
+minute) one tenant keeps a render child busy for at most about 18 s a minute."""
 MAX_SUBJECT = 300
 MAX_BODY = 50_000
 _LAYOUT = (
@@ -229,13 +233,22 @@ def _checked(session: Session, ctx: TenantContext, source: TemplateSource) -> Re
     return assemble(body, source, brand, SAMPLE_LINKS[source.key])
 
 
-def _take_turn(
-    ctx: TenantContext, source: TemplateSource
-) -> contextlib.AbstractContextManager[None]:
+@contextlib.contextmanager
+def _turn(ctx: TenantContext, source: TemplateSource) -> Iterator[None]:
+    """A preview's turn at the render children, counted against the tenant's budget; a
+    render stopped as too expensive (it held a child for seconds) costs
+    :data:`EXPENSIVE_PREVIEW_COST` previews."""
     _require_admin(ctx)
     default_source(source.key, source.locale)
     rate_limits.TEMPLATE_PREVIEWS.take(str(ctx.tenant_id))
-    return mail_renderer.preview_turn(ctx.tenant_id)
+    with mail_renderer.preview_turn(ctx.tenant_id):
+        try:
+            yield
+        except InvalidInput as exc:
+            if exc.key == "error.template_too_expensive":
+                for _ in range(EXPENSIVE_PREVIEW_COST - 1):
+                    rate_limits.TEMPLATE_PREVIEWS.count(str(ctx.tenant_id))
+            raise
 
 
 def preview(session: Session, ctx: TenantContext, source: TemplateSource) -> RenderedMail:
@@ -246,7 +259,7 @@ def preview(session: Session, ctx: TenantContext, source: TemplateSource) -> Ren
             tenant's previous preview is still rendering or no render child is free soon.
         TooManyAttempts: too many previews of this tenant lately.
     """
-    with _take_turn(ctx, source):
+    with _turn(ctx, source):
         return _checked(session, ctx, source)
 
 
@@ -256,7 +269,7 @@ def save_template(session: Session, ctx: TenantContext, source: TemplateSource) 
     Checked with the sample values and with :data:`WORST_CASE_PARAMS`: a template that only
     the sample keeps cheap would cost every real mail the render's time limit.
     """
-    with _take_turn(ctx, source):
+    with _turn(ctx, source):
         _checked(session, ctx, source)
         tenant = session.get(Tenant, ctx.tenant_id)
         assert tenant is not None
