@@ -206,7 +206,8 @@ def assemble(body: Body, source: TemplateSource, brand: Branding, link: str | No
     )
     text = body.text
     if link is not None:
-        text = f"{text.rstrip()}\n\n{label}: {link}\n"
+        line = f"{label}: {link}\n"
+        text = f"{text.rstrip()}\n\n{line}" if text.strip() else line
     return RenderedMail(subject=body.subject, html=html, text=text)
 
 
