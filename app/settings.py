@@ -126,6 +126,11 @@ class Settings(BaseSettings):
         default="60/minute",
         description="Test center network checks (TURN credentials) across the whole platform.",
     )
+    limit_template_previews: str = Field(
+        default="30/minute;300/hour",
+        description="Mail template previews and saves per tenant (each renders the template "
+        "in a sandbox child).",
+    )
     invitation_valid_hours: int = Field(default=72, description="Lifetime of invitation links.")
     reset_valid_minutes: int = Field(default=30, description="Lifetime of password-reset links.")
     argon2_time_cost: int = Field(default=2, description="argon2id iterations (OWASP: 2).")
@@ -164,6 +169,18 @@ class Settings(BaseSettings):
         default=False,
         description="Let tenants point their SMTP server at loopback or private addresses "
         "(off: only public addresses, so tenants cannot reach the platform's own network).",
+    )
+    mail_preview_wait_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        description="How long a mail template preview or save waits for a free render child "
+        "before answering 'busy, try again' (it holds a handler thread meanwhile).",
+    )
+    mail_render_wait_seconds: float = Field(
+        default=10.0,
+        ge=0,
+        description="How long rendering an outgoing mail (password reset, invitation...) waits "
+        "for a free render child; then the action is refused with 'busy, try again'.",
     )
     mail_from: str = Field(
         default="Consilio <no-reply@consilio.localhost>", description="Default sender address."
@@ -278,6 +295,7 @@ class Settings(BaseSettings):
         "limit_meeting_invitation_mails",
         "limit_test_runs",
         "limit_probe_passes",
+        "limit_template_previews",
     )
     @classmethod
     def _limits_notation(cls, value: str) -> str:

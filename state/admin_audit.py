@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.i18n import REFERENCE, catalog
 from app.services import audit, jobs
 from app.services.guard import ADMINS
 from state.guard import Acting, acting
+
+
+def _failure_text(act: Acting, error: str) -> str:
+    """A failure's message in the admin's language; never raw exception text (failures filed
+    before message keys were stored read "ExceptionName: key", or anything)."""
+    key = error.rpartition(": ")[2]
+    return act.text(key if key in catalog(REFERENCE) else "jobs.error.unexpected")
 
 
 class AdminAuditState(rx.State):
@@ -63,7 +71,7 @@ class AdminJobsState(rx.State):
             {
                 "actor": f.actor,
                 "args": ", ".join(str(a) for a in f.args),
-                "error": f.error[:300],
+                "error": _failure_text(act, f.error),
                 "failed_at": act.when(f.failed_at),
             }
             for f in jobs.list_failures(act.db, act.ctx)

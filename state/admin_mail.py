@@ -2,7 +2,9 @@
 
 The log shows personal links as "[personal link]" (see ``app.services.mail_outbox``);
 template rendering runs in a sandbox child process, and the guard runs every handler body
-off the event loop, so a costly template stalls nobody.
+off the event loop, so a costly template stalls nobody. Previews take a turn at the render
+children (``mail_templates.preview``): a refusal ("busy, try again", too many previews, a
+template using ``{{ link }}``) shows as the page's error and changes nothing.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import reflex as rx
 
 from app.i18n import LANGUAGES
 from app.services import mail_outbox, mail_templates
+from app.services.errors import DomainError
 from app.services.guard import ADMINS
 from state.guard import Acting, acting
 
@@ -60,7 +63,12 @@ class AdminMailState(rx.State):
         )
         self.customised = source.customised
         self.revision += 1
-        rendered = mail_templates.preview(act.db, act.ctx, source)
+        self.preview_subject = self.preview_html = ""
+        try:  # the editor opens even when the preview is refused (busy, or a template saved
+            rendered = mail_templates.preview(act.db, act.ctx, source)  # before with {{ link }})
+        except DomainError as exc:
+            self.error = act.text(exc.key, **exc.params)
+            return
         self.preview_subject, self.preview_html = rendered.subject, rendered.html
 
     @rx.event

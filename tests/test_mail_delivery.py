@@ -6,18 +6,27 @@ re-enqueueing it) cannot send it twice (issue 9, item 13).
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import threading
 from collections.abc import Iterator
+from types import SimpleNamespace
+from typing import Any
 
 import dramatiq
 import pytest
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from app.i18n import translate
 from app.models import JobFailure, MailStatus, OutboundMail
 from app.models.base import utcnow
-from app.services import mail_outbox, users
+from app.services import mail_outbox, sessions, users
+from app.services.db import get_engine
 from app.settings import get_settings
+from state.admin_audit import AdminJobsState
+from state.locale import LocaleState
+from state.tenant import TenantState
 from tests.factories import TenantWorld
 from tests.polling import wait_until
 from tests.servers import free_port, redis_server
@@ -117,6 +126,52 @@ def test_undeliverable_mail_is_retried_then_shown_to_admins_as_failed(
     assert mail.sealed_copy is None  # the invitation link is never sent now: wiped
     failure = db.exec(select(JobFailure)).one()
     assert failure.actor == "deliver_mail" and failure.tenant_id == alpha.tenant.id
+    # The failed-jobs page says what went wrong in the admin's language, not the exception.
+    assert failure.error == "mail.error.connection"
+    token = sessions.open_session(db, alpha.admin, second_factor_passed=True)
+    db.commit()
+    page = JobsPage(token, alpha.tenant.id or 0)
+    asyncio.run(AdminJobsState.event_handlers["load"].fn(page))
+    assert page.error == ""
+    assert [row["error"] for row in page.failures] == [translate("en", "mail.error.connection")]
+
+
+class JobsPage:
+    """Just enough of a Reflex state for the guard and AdminJobsState's load handler."""
+
+    base_vars = {"error": None, "notice": None}
+
+    def __init__(self, token: str, tenant_id: int) -> None:
+        self.error = self.notice = ""
+        self.failures: list[dict[str, str]] = []
+        self.router = SimpleNamespace(
+            headers=SimpleNamespace(cookie=f"{sessions.COOKIE_NAME}={token}"),
+            session=SimpleNamespace(client_ip="127.0.0.1"),
+        )
+        self._parts: dict[type, Any] = {
+            TenantState: SimpleNamespace(_tenant_id_in=lambda _db: tenant_id),
+            LocaleState: SimpleNamespace(lang="en"),
+        }
+
+    async def get_state(self, cls: type) -> Any:
+        return self._parts[cls]
+
+
+def test_failures_filed_before_show_their_message_not_the_exception(
+    db: Session, alpha: TenantWorld
+) -> None:
+    db.add(JobFailure(tenant_id=alpha.tenant.id, actor="deliver_mail", message_id="m1",
+                      args=[1], error="DeliveryFailed: mail.error.tls"))  # fmt: skip
+    db.add(JobFailure(tenant_id=alpha.tenant.id, actor="build_archive", message_id="m2",
+                      args=[2], error="OperationalError: connection to 10.0.0.5 refused"))  # fmt: skip
+    token = sessions.open_session(db, alpha.admin, second_factor_passed=True)
+    db.commit()
+    page = JobsPage(token, alpha.tenant.id or 0)
+    asyncio.run(AdminJobsState.event_handlers["load"].fn(page))
+    assert [row["error"] for row in page.failures] == [
+        translate("en", "jobs.error.unexpected"),
+        translate("en", "mail.error.tls"),
+    ]
 
 
 def _platform_relay(monkeypatch: pytest.MonkeyPatch, port: int) -> None:
@@ -182,3 +237,44 @@ def test_claim_of_a_dead_worker_is_taken_over_after_the_timeout(
         assert mail_outbox.deliver(mail_id) == MailStatus.SENT
         assert mail_outbox.deliver(mail_id) == MailStatus.SENT  # again: nothing happens
     assert len(inbox.messages) == 1
+
+
+def _waiting_on_locks(db: Session) -> int:
+    db.rollback()
+    waiting = db.execute(
+        sa.text(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+        )
+    ).scalar_one()
+    return int(waiting)
+
+
+def test_giving_up_never_overwrites_a_workers_fresh_claim(db: Session, alpha: TenantWorld) -> None:
+    """Before: give_up read the row ("queued"), a worker claimed it meanwhile, and give_up
+    then wrote "failed" over the claim and wiped the sealed copy the worker was sending."""
+    mail_id = _queued_reset(db, alpha)
+    outcomes: dict[str, object] = {}
+    with get_engine().connect() as holder:  # a slow transaction on the row orders the two
+        holder.execute(
+            sa.text("SELECT id FROM outbound_mail WHERE id = :id FOR UPDATE"), {"id": mail_id}
+        )
+        claiming = threading.Thread(
+            target=lambda: outcomes.update(claim=mail_outbox._claim(mail_id))
+        )
+        claiming.start()
+        wait_until(lambda: _waiting_on_locks(db) == 1)  # the worker waits to claim...
+        giving_up = threading.Thread(
+            target=lambda: outcomes.update(tenant=mail_outbox.give_up(mail_id, "retries"))
+        )
+        giving_up.start()
+        wait_until(lambda: _waiting_on_locks(db) == 2)  # ...give_up read "queued" and waits
+        holder.rollback()
+    claiming.join(timeout=30)
+    giving_up.join(timeout=30)
+    assert isinstance(outcomes["claim"], tuple)  # the worker got the mail
+    assert outcomes["tenant"] == alpha.tenant.id
+    db.expire_all()
+    mail = db.exec(select(OutboundMail)).one()
+    assert mail.status == MailStatus.SENDING  # still the worker's
+    assert mail.sealed_copy is not None  # and its copy is intact

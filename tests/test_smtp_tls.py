@@ -67,6 +67,19 @@ def _queue_reset(db: Session, world: TenantWorld) -> int:
     return mail_id
 
 
+def _queue_meeting_invitation(db: Session, world: TenantWorld) -> int:
+    """A mail that may go through the tenant's own server (resets and invitations never do:
+    tests/test_mail_personal_links.py)."""
+    row = mail_outbox.queue_mail(
+        db, world.tenant, "meeting_invitation", to="eva@example.org", locale="en",
+        params={"name": "Eva", "host": "Max", "title": "Beratung"},
+        personal_link="https://consilio.localhost/t/alpha/m/room?k=meeting-secret",
+    )  # fmt: skip
+    db.commit()
+    assert row.id is not None
+    return row.id
+
+
 def _sent_in_clear(proxy: RecordingProxy) -> list[bytes]:
     return [form for form in CLEAR_FORMS if form in proxy.client_bytes]
 
@@ -210,7 +223,7 @@ def test_tenant_server_turned_private_later_is_refused_at_delivery(
         db.add(alpha.tenant)
         db.commit()
         with pytest.raises(mail_transport.DeliveryFailed) as failure:
-            mail_outbox.deliver(_queue_reset(db, alpha))
+            mail_outbox.deliver(_queue_meeting_invitation(db, alpha))
     assert failure.value.key == "mail.error.host_private"
     assert inbox.messages == []
 
@@ -237,7 +250,7 @@ def test_tenant_server_with_starttls_delivers_when_the_platform_allows_private_h
                 password=PASSWORD,
             )
             db.commit()
-            assert mail_outbox.deliver(_queue_reset(db, alpha)) == MailStatus.SENT
+            assert mail_outbox.deliver(_queue_meeting_invitation(db, alpha)) == MailStatus.SENT
         finally:
             proxy.close()
             monkeypatch.delenv("CONSILIO_SMTP_ALLOW_PRIVATE_HOSTS")

@@ -18,11 +18,13 @@ from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
 from dramatiq.middleware import CurrentMessage, Middleware
 
+from app.i18n import REFERENCE, catalog
 from app.services import keys
 from app.settings import get_settings
 
 logger = logging.getLogger(__name__)
 QUEUE = "default"
+UNEXPECTED = "jobs.error.unexpected"
 
 
 class FailureRecorder(Middleware):
@@ -36,8 +38,28 @@ class FailureRecorder(Middleware):
         from app.services import jobs
 
         exception = getattr(message, "_exception", None)
-        error = f"{type(exception).__name__}: {exception}" if exception else "failed"
+        if exception is not None:  # the details stay in the log; admins get a message key
+            logger.warning(
+                "job %s(%s) failed for good: %s: %s",
+                message.actor_name,
+                list(message.args),
+                type(exception).__name__,
+                exception,
+            )
+        error = failure_message(exception)
         jobs.record_failure(message.actor_name, message.message_id, list(message.args), error)
+
+
+def failure_message(exception: BaseException | None) -> str:
+    """The message key a failed job is shown with: the error's own (e.g.
+    ``mail.error.tls``) when it carries a complete one, else ``jobs.error.unexpected``.
+
+    Never the exception's text, which may hold server replies, addresses or paths.
+    """
+    key = getattr(exception, "key", None)
+    if isinstance(key, str) and key in catalog(REFERENCE) and not getattr(exception, "params", {}):
+        return key
+    return UNEXPECTED
 
 
 _lock = threading.Lock()

@@ -59,6 +59,7 @@ def _editor() -> rx.Component:
             rx.badge(rx.cond(AdminMailState.customised, t("mail.customised"), t("mail.default"))),
             wrap="wrap",
         ),
+        rx.text(t("mail.link_help"), size="2", color_scheme="gray"),
         rx.grid(
             rx.vstack(
                 field(

@@ -21,17 +21,15 @@ import dataclasses
 import datetime as dt
 import json
 import logging
-import secrets
 from typing import Any
 
-import markupsafe
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from app.i18n import LANGUAGES, translate
 from app.models import MailStatus, OutboundMail, Role, Tenant
 from app.models.base import utcnow
-from app.services import audit, mail_templates, mail_transport
+from app.services import audit, mail_sender, mail_templates, mail_transport
 from app.services.context import TenantContext, get_scoped, scoped
 from app.services.db import after_commit, unit_of_work
 from app.services.errors import AccessDenied, NotFound
@@ -43,8 +41,6 @@ from app.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
-PERSONAL_LINK = "link"
-"""The template placeholder that carries a personal link."""
 CLAIM_TIMEOUT = dt.timedelta(minutes=5)
 """After this long a ``sending`` claim counts as abandoned (the actor's time limit is 2 min)."""
 
@@ -79,16 +75,6 @@ def _unseal(sealed: str) -> mail_templates.RenderedMail:
     return mail_templates.RenderedMail(**json.loads(unseal(Purpose.MAIL_LINKS, sealed)))
 
 
-def _fill(
-    rendered: mail_templates.RenderedMail, marker: str, value: str
-) -> mail_templates.RenderedMail:
-    return mail_templates.RenderedMail(
-        subject=rendered.subject.replace(marker, value),
-        html=rendered.html.replace(marker, str(markupsafe.escape(value))),
-        text=rendered.text.replace(marker, value),
-    )
-
-
 def queue_mail(
     session: Session,
     tenant: Tenant,
@@ -104,23 +90,28 @@ def queue_mail(
     Args:
         params: the template's values (name, title...), shown in the mail log as they are.
         personal_link: a link that lets its holder act as the recipient (its secret is
-            stored only hashed elsewhere). The template gets it as ``{{ link }}``; it
-            reaches only the recipient's copy, never the log or the database in clear.
+            stored only hashed elsewhere). Only the platform's layout renders it (a button
+            and a text line); the tenant's template never sees it (a template saved before
+            that rule gets the "[personal link]" text for ``{{ link }}``). It reaches only
+            the recipient's copy, never the log or the database in clear.
+
+    Raises:
+        InvalidInput: the tenant's template fails to render (``error.template_*``), or
+            ``error.mail_busy`` when no render child was free in time.
     """
     assert tenant.id is not None
     lang = locale if locale in LANGUAGES else tenant.default_language
     source = mail_templates.source_for(session, tenant.id, key, lang)
-    values = dict(params)
-    marker = ""
+    brand = branding_of(tenant)
+    placeholder = translate(lang, "mail.personal_link")
+    values = {**params, mail_templates.PERSONAL_LINK: placeholder}
+    body = mail_templates.render_body(source, brand, values)
+    log_copy = mail_templates.assemble(
+        body, source, brand, placeholder if personal_link is not None else None
+    )
+    sealed = None
     if personal_link is not None:
-        # The template never sees the secret: it renders a random marker we replace after.
-        marker = f"personal-link-{secrets.token_hex(16)}"
-        values[PERSONAL_LINK] = marker
-    rendered = mail_templates.render(source, branding_of(tenant), values)
-    log_copy, sealed = rendered, None
-    if personal_link is not None:
-        log_copy = _fill(rendered, marker, translate(lang, "mail.personal_link"))
-        sealed = _seal(_fill(rendered, marker, personal_link))
+        sealed = _seal(mail_templates.assemble(body, source, brand, personal_link))
     row = OutboundMail(
         tenant_id=tenant.id,
         template_key=key,
@@ -230,7 +221,9 @@ def deliver(mail_id: int) -> str:
     if isinstance(claim, str):
         return claim
     row, tenant = claim
-    server = mail_transport.server_for(tenant)
+    server = mail_transport.server_for(
+        tenant, platform_only=row.template_key in mail_templates.ACCOUNT_MAILS
+    )
     if server is None:
         if get_settings().dev_mode:
             _finish(mail_id, MailStatus.OUTBOX, wipe=False)
@@ -238,8 +231,10 @@ def deliver(mail_id: int) -> str:
         _finish(mail_id, MailStatus.QUEUED, "mail.error.no_server", wipe=False)
         raise mail_transport.DeliveryFailed("mail.error.no_server")
     copy = recipient_copy(row)
+    with unit_of_work() as session:
+        sender = mail_sender.sender_of(session, tenant)
     message = mail_transport.compose(
-        sender=tenant.mail_from or get_settings().mail_from,
+        sender=sender,
         to=row.to_address,
         subject=copy.subject,
         html=copy.html,
@@ -261,24 +256,36 @@ def deliver(mail_id: int) -> str:
 def give_up(mail_id: int, error: str) -> int | None:
     """Mark a mail failed after the worker exhausted its retries (admins see it).
 
-    The sealed recipient's copy is wiped: its links are never sent now.
+    The sealed recipient's copy is wiped: its links are never sent now. Only a mail still
+    waiting is given up, in one conditional update: a worker that claimed it meanwhile
+    keeps it (and the copy it is sending).
 
     Returns:
         The mail's tenant id, so the job failure is filed under that tenant.
     """
     with unit_of_work() as session:
-        row = session.get(OutboundMail, mail_id)
-        if row is None:
-            return None
-        if row.status == MailStatus.QUEUED:
-            row.status = MailStatus.FAILED.value
-            row.last_error = row.last_error or "mail.error.rejected"
-            row.sealed_copy = None
-            session.add(row)
-            session.flush()
+        given_up = session.execute(
+            sa.update(OutboundMail)
+            .where(
+                col(OutboundMail.id) == mail_id,
+                col(OutboundMail.status) == MailStatus.QUEUED.value,
+            )
+            .values(
+                status=MailStatus.FAILED.value,
+                last_error=sa.case(
+                    (col(OutboundMail.last_error) == "", "mail.error.rejected"),
+                    else_=col(OutboundMail.last_error),
+                ),
+                sealed_copy=None,
+            )
+        )
+        if given_up.rowcount:  # type: ignore[attr-defined]
             _audit_failure(session, mail_id)
+        tenant_id = session.exec(
+            select(OutboundMail.tenant_id).where(col(OutboundMail.id) == mail_id)
+        ).first()
         logger.info("mail %s given up: %s", mail_id, error)
-        return row.tenant_id
+        return tenant_id
 
 
 def pending_mail_ids(session: Session) -> list[int]:

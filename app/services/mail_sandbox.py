@@ -8,16 +8,18 @@ process renders them. Two layers stop that:
 - :class:`LimitedEnvironment` refuses the known expensive operations up front (huge powers,
   products and paddings, a range budget per render, an output size cap), so a template that
   is merely silly fails fast with a clear message.
-- Rendering happens in a child process (``python -m app.services.mail_sandbox``, driven by
-  ``app.services.mail_renderer``) with CPU-time and memory limits; whatever slips past the
-  first layer costs that process, never the web backend, which kills it after a wall-clock
-  timeout.
+- Rendering happens in a child process (this file run as a script in Python's isolated mode,
+  driven by ``app.services.mail_renderer``) with CPU-time and memory limits and an
+  environment without the platform's secrets; whatever slips past the first layer costs that
+  process, never the web backend, which kills it after a wall-clock timeout.
 
-This module imports only Jinja so the child starts fast.
+This module imports only Jinja (and the standard library): the child starts fast and needs
+nothing of the app, not even its settings.
 """
 
 from __future__ import annotations
 
+import html.parser
 import json
 import math
 import operator
@@ -29,6 +31,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import jinja2
+import jinja2.meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 MAX_OUTPUT = 200_000
@@ -226,24 +229,75 @@ def _bounded(chunks: Iterator[str]) -> str:
     return "".join(parts)
 
 
-def render_parts(subject: str, html: str, text: str, values: dict[str, Any]) -> dict[str, str]:
+class Forbidden(Exception):
+    """The template uses a placeholder it may not (e.g. ``link``: only the layout has it)."""
+
+
+class _Tokens(html.parser.HTMLParser):
+    """Splits the rendered HTML body into tags and text for the parent to rebuild.
+
+    The parent never parses a tenant's HTML itself (Python's parser is quadratic on some
+    malformed input: here that costs this child's CPU limit, not the web backend); it
+    rebuilds the body from these tokens with its own allowlist (``app.services.mail_html``).
+    Comments, declarations and processing instructions are left out.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tokens: list[list[Any]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tokens.append(["start", tag, [[name, value or ""] for name, value in attrs]])
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        self.tokens.append(["end", tag])
+
+    def handle_endtag(self, tag: str) -> None:
+        self.tokens.append(["end", tag])
+
+    def handle_data(self, data: str) -> None:
+        self.tokens.append(["text", data])
+
+
+def html_tokens(markup: str) -> list[list[Any]]:
+    """``markup`` as ``["start", tag, [[name, value]...]]``, ``["end", tag]``, ``["text", s]``."""
+    parser = _Tokens()
+    parser.feed(markup)
+    parser.close()
+    return parser.tokens
+
+
+def render_parts(
+    subject: str,
+    html: str,
+    text: str,
+    values: dict[str, Any],
+    forbidden: frozenset[str] = frozenset(),
+) -> dict[str, Any]:
     """Render a template's three parts with the limits (in whatever process calls it).
 
     Returns:
-        ``subject``, ``html`` (the body, autoescaped) and ``text``.
+        ``subject``, ``html`` (the body, autoescaped, as :func:`html_tokens`) and ``text``.
 
     Raises:
         TooExpensive: a limit was hit.
+        Forbidden: a part uses one of the ``forbidden`` placeholders.
         jinja2.TemplateError: the source is broken or uses an unknown placeholder.
     """
-    rendered: dict[str, str] = {}
+    rendered: dict[str, Any] = {}
     for part, source, autoescape in (
         ("subject", subject, False),
         ("html", html, True),
         ("text", text, False),
     ):
         env = LimitedEnvironment(autoescape=autoescape)
-        rendered[part] = _bounded(env.from_string(source).generate(values))
+        tree = env.parse(source)
+        used = jinja2.meta.find_undeclared_variables(tree) & forbidden
+        if used:
+            raise Forbidden(sorted(used)[0])
+        rendered[part] = _bounded(env.from_string(tree).generate(values))  # type: ignore[arg-type]
+    rendered["html"] = html_tokens(rendered["html"])
     return rendered
 
 
@@ -252,11 +306,17 @@ def answer(request: dict[str, Any]) -> dict[str, Any]:
     try:
         return {
             "ok": render_parts(
-                request["subject"], request["html"], request["text"], request["values"]
+                request["subject"],
+                request["html"],
+                request["text"],
+                request["values"],
+                frozenset(request.get("forbidden", ())),
             )
         }
     except (TooExpensive, MemoryError, RecursionError, OverflowError):
         return {"error": "too_expensive"}
+    except Forbidden as exc:
+        return {"error": "forbidden", "name": str(exc)}
     except jinja2.TemplateError as exc:
         return {"error": "invalid", "detail": str(exc)[:200]}
     except Exception as exc:  # a template error Jinja does not wrap (e.g. 1/0, int("x"))

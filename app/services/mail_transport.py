@@ -5,6 +5,8 @@
   certificates and host names are verified (``CONSILIO_SMTP_CA_FILE`` adds a CA), and a
   password never goes out without TLS. Only the platform's own server may be set to
   ``none`` (a local relay), and then without a login.
+- Mails that let their holder set a password (reset, invitation) always go through the
+  platform's server: a tenant's admin runs the tenant's server and would read the links.
 - A tenant's server must have public addresses (``CONSILIO_SMTP_ALLOW_PRIVATE_HOSTS``
   lifts that): tenants cannot make the platform talk to its own network. The address is
   checked when the admin saves it and again at every delivery, and the connection goes to
@@ -66,9 +68,15 @@ class SmtpServer:
         return f"SmtpServer({self.host}:{self.port}, tls={self.tls}, tenant={self.tenant_owned})"
 
 
-def server_for(tenant: Tenant) -> SmtpServer | None:
-    """The tenant's own SMTP server, else the platform's, else None (nothing configured)."""
-    if tenant.smtp_host:
+def server_for(tenant: Tenant, *, platform_only: bool = False) -> SmtpServer | None:
+    """The tenant's own SMTP server, else the platform's, else None (nothing configured).
+
+    Args:
+        platform_only: the platform's server whatever the tenant set: for mails whose link
+            lets its holder set the account's password (reset, invitation), which must not
+            pass through a server the tenant's admin runs.
+    """
+    if tenant.smtp_host and not platform_only:
         port = tenant.smtp_port or 587
         return SmtpServer(
             host=tenant.smtp_host,

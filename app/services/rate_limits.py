@@ -218,3 +218,8 @@ INVITATION_MAILS = Rule("invitation.tenant", "limit_invitation_mails")
 MEETING_INVITATION_MAILS = Rule("meeting_invitation.host", "limit_meeting_invitation_mails")
 TEST_RUNS = Rule("test.address", "limit_test_runs", message="test.too_many")
 PROBE_PASSES = Rule("test.probe", "limit_probe_passes", message="test.busy")
+# Tenant admins' mail template previews and saves: each renders untrusted code in a sandbox
+# child, so one tenant cannot keep the render children busy for everyone.
+TEMPLATE_PREVIEWS = Rule(
+    "template_preview.tenant", "limit_template_previews", message="error.template_previews"
+)

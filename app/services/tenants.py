@@ -13,6 +13,7 @@ from app.services import audit
 from app.services.context import TenantContext
 from app.services.domains import DOMAIN_RE, assign_domains, tenant_for_host
 from app.services.errors import AccessDenied, InvalidInput, NotFound
+from app.services.mail_sender import clean_sender
 from app.services.mail_transport import check_tenant_host
 from app.services.secrets import encrypt
 
@@ -272,10 +273,9 @@ def update_branding(session: Session, ctx: TenantContext, **changes: Any) -> Ten
                 raise InvalidInput("error.min_length_range")
         elif key == "embed_origins":
             value = clean_embed_origins(value)
-        elif key == "mail_from":
-            value = str(value or "").strip() or None
-            if value and ("@" not in value or "\n" in value or "\r" in value):
-                raise InvalidInput("error.email_invalid")
+        elif key == "mail_from":  # only on the tenant's proven domains or the platform's
+            assert tenant.id is not None
+            value = clean_sender(session, tenant.id, str(value or ""))
         else:
             raise InvalidInput("error.invalid_input")
         clean[key] = value
@@ -311,7 +311,9 @@ def update_smtp(
 ) -> Tenant:
     """Set the tenant's own SMTP server; the password is stored encrypted, never shown again.
 
-    ``password=None`` keeps the stored password; an empty host clears the tenant's SMTP.
+    ``password=None`` keeps the stored password only while host, port and user name stay the
+    same: a changed server never gets the password given for the old one (the admin types it
+    again). An empty host clears the tenant's SMTP.
     The host must resolve to public addresses only (see ``mail_transport.check_tenant_host``);
     mail to it always goes over TLS (implicit on port 465, else STARTTLS).
     """
@@ -328,13 +330,18 @@ def update_smtp(
         raise InvalidInput("error.smtp_port_invalid")
     if host:
         check_tenant_host(host, port_number or 587)
-    tenant.smtp_host = host or None
-    tenant.smtp_port = port_number
-    tenant.smtp_username = username.strip() or None if host else None
-    if not host:
+    user = username.strip() or None if host else None
+    password_before = tenant.smtp_password_encrypted
+    server_changed = (host or None, port_number, user) != (
+        tenant.smtp_host,
+        tenant.smtp_port,
+        tenant.smtp_username,
+    )
+    tenant.smtp_host, tenant.smtp_port, tenant.smtp_username = host or None, port_number, user
+    if password is not None:
+        tenant.smtp_password_encrypted = encrypt(password) if password and host else None
+    elif server_changed:  # the stored password was given for another server: never send it there
         tenant.smtp_password_encrypted = None
-    elif password is not None:
-        tenant.smtp_password_encrypted = encrypt(password) if password else None
     session.add(tenant)
     audit.record(
         session,
@@ -345,7 +352,7 @@ def update_smtp(
         details={
             "host": tenant.smtp_host,
             "port": tenant.smtp_port,
-            "password_changed": password is not None,
+            "password_changed": tenant.smtp_password_encrypted != password_before,
         },
     )
     return tenant

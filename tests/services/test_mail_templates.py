@@ -9,9 +9,11 @@ running the admin page's handler keeps serving everyone else.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
+import html
+import os
 import statistics
 import time
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -22,11 +24,10 @@ from sqlmodel import Session, select
 
 from app.i18n import LANGUAGES, translate
 from app.models import MailTemplate
-from app.services import mail_templates, sessions
+from app.services import mail_renderer, mail_templates, sessions
 from app.services.errors import InvalidInput
-from app.services.mail_templates import SAMPLE_PARAMS, TEMPLATE_KEYS, TemplateSource
+from app.services.mail_templates import SAMPLE_LINKS, SAMPLE_PARAMS, TEMPLATE_KEYS, TemplateSource
 from app.services.tenants import branding_of
-from app.settings import get_settings
 from state.admin_mail import AdminMailState
 from state.locale import LocaleState
 from state.tenant import TenantState
@@ -96,50 +97,46 @@ def test_broken_template_still_says_what_is_wrong(db: Session, alpha: TenantWorl
 
 
 def _rendered_before(source: TemplateSource, world: TenantWorld) -> mail_templates.RenderedMail:
-    """How the shipped code rendered a template (in-process Jinja sandbox)."""
+    """How plain Jinja (no limits, no child) renders the template, in the same layout."""
     brand = branding_of(world.tenant)
     values: dict[str, Any] = {**SAMPLE_PARAMS[source.key], "tenant": brand.name}
     html_env = SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
     text_env = SandboxedEnvironment(autoescape=False, undefined=jinja2.StrictUndefined)
-    subject = text_env.from_string(source.subject).render(values).strip()
-    body = html_env.from_string(source.body_html).render(values)
-    if brand.logo_url.startswith("/"):
-        brand = dataclasses.replace(
-            brand, logo_url=get_settings().public_url.rstrip("/") + brand.logo_url
-        )
-    html = mail_templates._layout.render(
-        locale=source.locale,
-        subject=subject,
-        brand=brand,
-        body=jinja2.utils.markupsafe.Markup(body),
-        footer_imprint=translate(source.locale, "footer.imprint"),
-        footer_privacy=translate(source.locale, "footer.privacy"),
+    body = mail_templates.Body(
+        subject=text_env.from_string(source.subject).render(values).strip(),
+        html=html_env.from_string(source.body_html).render(values),
+        text=text_env.from_string(source.body_text).render(values),
     )
-    return mail_templates.RenderedMail(
-        subject, html, text_env.from_string(source.body_text).render(values)
-    )
+    return mail_templates.assemble(body, source, brand, SAMPLE_LINKS[source.key])
+
+
+ORDINARY = TemplateSource(
+    "password_reset",
+    "de",
+    "{{ tenant }}: Passwort für {{ name|upper }}",
+    "{% for i in range(3) %}<b>{{ i * 2 }}</b>{% endfor %}{{ '%05d'|format(minutes) }}"
+    "{{ '{:>8}'.format(name) }}{{ name|center(30) }}<a href=\"https://alpha.example/help\">"
+    "{{ 2**10 }}</a>",
+    "{{ name|replace('M', 'W') }} {% set ns = namespace(n=0) %}"
+    "{% for i in range(5) %}{% set ns.n = ns.n + i %}{% endfor %}{{ ns.n }}",
+    customised=True,
+)
 
 
 def test_shipped_and_ordinary_templates_render_as_before(db: Session, alpha: TenantWorld) -> None:
+    """The limits, the child and the rebuilt HTML change nothing an ordinary template shows
+    (the rebuilt HTML escapes quotes in text, which reads the same)."""
     sources = [
         mail_templates.default_source(key, lang) for key in TEMPLATE_KEYS for lang in LANGUAGES
     ]
-    sources.append(
-        TemplateSource(
-            "password_reset",
-            "de",
-            "{{ tenant }}: Passwort für {{ name|upper }}",
-            "{% for i in range(3) %}<b>{{ i * 2 }}</b>{% endfor %}{{ '%05d'|format(minutes) }}"
-            "{{ '{:>8}'.format(name) }}{{ name|center(30) }}<a href='{{ link }}'>{{ 2**10 }}</a>",
-            "{{ name|replace('M', 'W') }} {{ link }} {% set ns = namespace(n=0) %}"
-            "{% for i in range(5) %}{% set ns.n = ns.n + i %}{% endfor %}{{ ns.n }}",
-            customised=True,
-        )
+    for source in [*sources, ORDINARY]:
+        shown = mail_templates.preview(db, alpha.admin_ctx, source)
+        before = _rendered_before(source, alpha)
+        assert (shown.subject, shown.text) == (before.subject, before.text), source
+        assert html.unescape(shown.html) == html.unescape(before.html), source
+    assert mail_templates.preview(db, alpha.admin_ctx, ORDINARY) == _rendered_before(
+        ORDINARY, alpha
     )
-    for source in sources:
-        assert mail_templates.preview(db, alpha.admin_ctx, source) == _rendered_before(
-            source, alpha
-        ), source
 
 
 class FakeMailState:
@@ -198,3 +195,22 @@ async def test_event_loop_keeps_ticking_while_the_preview_handler_meets_an_attac
         f"p99 gap {p99 * 1000:.0f} ms, max {max(gaps) * 1000:.0f} ms"
     )
     assert p99 < 0.2 and elapsed < 4 * BOUND_SECONDS
+
+
+def test_sandbox_child_gets_none_of_the_platforms_secrets(
+    db: Session, alpha: TenantWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A template that escaped Jinja's sandbox would find no key, database URL or SMTP
+    password in its process's environment (before: the child inherited all of it)."""
+    monkeypatch.setenv("CONSILIO_SMTP_PASSWORD", "smtp-secret-Pa55word")
+    mail_renderer.stop_children()  # the next render starts a child with today's environment
+    mail_templates.preview(db, alpha.admin_ctx, _source("<p>{{ name }}</p>"))
+    children = list(mail_renderer._pool._idle)
+    assert children
+    secrets = [os.environ["CONSILIO_SECRET_KEY"], os.environ["CONSILIO_DATABASE_URL"]]
+    for child in children:
+        environ = Path(f"/proc/{child.process.pid}/environ").read_bytes().decode()
+        names = {entry.partition("=")[0] for entry in environ.split("\0") if entry}
+        assert not any(name.startswith("CONSILIO_") for name in names), sorted(names)
+        for secret in [*secrets, "smtp-secret-Pa55word"]:
+            assert secret not in environ
