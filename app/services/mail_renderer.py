@@ -12,9 +12,9 @@ tenant at a time, in all children but one) ``CONSILIO_MAIL_PREVIEW_WAIT_SECONDS`
 try again". A waiting caller holds a handler thread, so without these bounds a few expensive
 previews held every handler thread of the process.
 
-The child's HTML comes back as tokens, and the markup is rebuilt here from an allowlist
-(``app.services.mail_html``): neither a template nor a child can leave markup open around
-the layout's personal-link button. The child runs with a minimal environment (no secrets).
+The child's HTML is cleaned here from an allowlist (``app.services.mail_html``, nh3):
+neither a template nor a child can leave markup open around the layout's personal-link
+button. The child runs with a minimal environment (no secrets).
 
 :func:`render_parts` blocks only the calling thread: while it waits on the child it holds
 no lock the event loop needs (not even the GIL), so a worker thread may call it.
@@ -209,7 +209,7 @@ def render_parts(
     ``values`` must be JSON-serialisable.
 
     Returns:
-        ``subject``, ``html`` (rebuilt by :func:`app.services.mail_html.safe_html`) and
+        ``subject``, ``html`` (cleaned by :func:`app.services.mail_html.safe_html`) and
         ``text`` as rendered.
 
     Raises:

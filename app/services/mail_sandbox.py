@@ -19,7 +19,6 @@ nothing of the app, not even its settings.
 
 from __future__ import annotations
 
-import html.parser
 import json
 import math
 import operator
@@ -233,41 +232,6 @@ class Forbidden(Exception):
     """The template uses a placeholder it may not (e.g. ``link``: only the layout has it)."""
 
 
-class _Tokens(html.parser.HTMLParser):
-    """Splits the rendered HTML body into tags and text for the parent to rebuild.
-
-    The parent never parses a tenant's HTML itself (Python's parser is quadratic on some
-    malformed input: here that costs this child's CPU limit, not the web backend); it
-    rebuilds the body from these tokens with its own allowlist (``app.services.mail_html``).
-    Comments, declarations and processing instructions are left out.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tokens: list[list[Any]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tokens.append(["start", tag, [[name, value or ""] for name, value in attrs]])
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        self.tokens.append(["end", tag])
-
-    def handle_endtag(self, tag: str) -> None:
-        self.tokens.append(["end", tag])
-
-    def handle_data(self, data: str) -> None:
-        self.tokens.append(["text", data])
-
-
-def html_tokens(markup: str) -> list[list[Any]]:
-    """``markup`` as ``["start", tag, [[name, value]...]]``, ``["end", tag]``, ``["text", s]``."""
-    parser = _Tokens()
-    parser.feed(markup)
-    parser.close()
-    return parser.tokens
-
-
 def render_parts(
     subject: str,
     html: str,
@@ -278,7 +242,8 @@ def render_parts(
     """Render a template's three parts with the limits (in whatever process calls it).
 
     Returns:
-        ``subject``, ``html`` (the body, autoescaped, as :func:`html_tokens`) and ``text``.
+        ``subject``, ``html`` (the body, autoescaped; cleaned by the parent,
+        ``app.services.mail_html``) and ``text``.
 
     Raises:
         TooExpensive: a limit was hit.
@@ -297,7 +262,6 @@ def render_parts(
         if used:
             raise Forbidden(sorted(used)[0])
         rendered[part] = _bounded(env.from_string(tree).generate(values))  # type: ignore[arg-type]
-    rendered["html"] = html_tokens(rendered["html"])
     return rendered
 
 

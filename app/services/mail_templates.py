@@ -2,7 +2,7 @@
 
 Tenant admins edit templates (subject, HTML and text body per language), so a template is
 untrusted code: it renders in a sandbox child process with limits
-(``app.services.mail_renderer``), never in the web backend itself, and its HTML is rebuilt
+(``app.services.mail_renderer``), never in the web backend itself, and its HTML is cleaned
 from an allowlist (``app.services.mail_html``). The branded layout around the body is ours
 and renders here, and only the layout carries the recipient's personal link (one labelled
 button in the HTML, one line in the text): a template never sees the link, and one that

@@ -110,6 +110,11 @@ class Rule:
         """
         return take_all([(self, who)], cost=cost)
 
+    def count(self, *who: str) -> None:
+        """Count one more event for ``who`` in every tier, admitted or not (e.g. the extra
+        cost of a preview stopped as too expensive); a full tier stays full."""
+        limiter().add(self.windows(*who), time.time(), secrets.token_hex(8))
+
     def forget(self, *who: str) -> None:
         """Drop ``who``'s counts (e.g. an address's failures after it signed in)."""
         limiter().clear(self.windows(*who))
