@@ -27,7 +27,72 @@ from state.meeting_roster import RosterState
 from state.tenant import TenantState
 
 
+def _guest_entry() -> rx.Component:
+    """A guest's name and consent to the privacy notice (asked once, before entering)."""
+    return rx.vstack(
+        rx.el.label(
+            t("meeting.your_name"),
+            html_for="meeting-name",
+            style={"fontWeight": "500", "fontSize": "0.9em"},
+        ),
+        rx.input(
+            id="meeting-name",
+            name="meeting-name",
+            value=MeetingState.guest_name,
+            on_change=MeetingState.set_guest_name,
+            auto_complete="name",
+            max_length=80,
+            width="100%",
+            size="3",
+            required=True,
+        ),
+        rx.hstack(
+            rx.checkbox(
+                id="meeting-consent",
+                name="meeting-consent",
+                checked=MeetingState.consent,
+                on_change=MeetingState.set_consent,
+            ),
+            rx.el.label(
+                t("meeting.consent"),
+                " ",
+                rx.cond(
+                    TenantState.privacy_url != "",
+                    rx.link(t("footer.privacy"), href=TenantState.privacy_url, is_external=True),
+                    rx.fragment(),
+                ),
+                html_for="meeting-consent",
+                style={"fontSize": "0.9em"},
+            ),
+            align="start",
+        ),
+        width="100%",
+        spacing="2",
+    )
+
+
+def _media_defaults() -> rx.Component:
+    """Enter with the microphone and the camera on or off."""
+    return rx.hstack(
+        labelled_switch(
+            "meeting-mic-default",
+            t("meeting.microphone"),
+            MediaBridgeState.mic_on,
+            MediaBridgeState.set_mic_default,
+        ),
+        labelled_switch(
+            "meeting-cam-default",
+            t("meeting.camera"),
+            MediaBridgeState.cam_on,
+            MediaBridgeState.set_cam_default,
+        ),
+        spacing="5",
+        wrap="wrap",
+    )
+
+
 def _join_screen() -> rx.Component:
+    """Before entering: the camera preview, devices, (for guests) name and consent."""
     return rx.card(
         rx.form(
             rx.vstack(
@@ -35,70 +100,8 @@ def _join_screen() -> rx.Component:
                 rx.heading(MeetingState.title, size="6", as_="h1"),
                 preview_video(t("meeting.preview")),
                 devices(),
-                rx.cond(
-                    MeetingState.needs_consent,
-                    rx.vstack(
-                        rx.el.label(
-                            t("meeting.your_name"),
-                            html_for="meeting-name",
-                            style={"fontWeight": "500", "fontSize": "0.9em"},
-                        ),
-                        rx.input(
-                            id="meeting-name",
-                            name="meeting-name",
-                            value=MeetingState.guest_name,
-                            on_change=MeetingState.set_guest_name,
-                            auto_complete="name",
-                            max_length=80,
-                            width="100%",
-                            size="3",
-                            required=True,
-                        ),
-                        rx.hstack(
-                            rx.checkbox(
-                                id="meeting-consent",
-                                name="meeting-consent",
-                                checked=MeetingState.consent,
-                                on_change=MeetingState.set_consent,
-                            ),
-                            rx.el.label(
-                                t("meeting.consent"),
-                                " ",
-                                rx.cond(
-                                    TenantState.privacy_url != "",
-                                    rx.link(
-                                        t("footer.privacy"),
-                                        href=TenantState.privacy_url,
-                                        is_external=True,
-                                    ),
-                                    rx.fragment(),
-                                ),
-                                html_for="meeting-consent",
-                                style={"fontSize": "0.9em"},
-                            ),
-                            align="start",
-                        ),
-                        width="100%",
-                        spacing="2",
-                    ),
-                    rx.fragment(),
-                ),
-                rx.hstack(
-                    labelled_switch(
-                        "meeting-mic-default",
-                        t("meeting.microphone"),
-                        MediaBridgeState.mic_on,
-                        MediaBridgeState.set_mic_default,
-                    ),
-                    labelled_switch(
-                        "meeting-cam-default",
-                        t("meeting.camera"),
-                        MediaBridgeState.cam_on,
-                        MediaBridgeState.set_cam_default,
-                    ),
-                    spacing="5",
-                    wrap="wrap",
-                ),
+                rx.cond(MeetingState.needs_consent, _guest_entry(), rx.fragment()),
+                _media_defaults(),
                 error_callout(MeetingState.error),
                 rx.button(
                     rx.icon("video"), t("meeting.join"), type="submit", size="3", id="meeting-join"

@@ -117,9 +117,9 @@ def invite_panel() -> rx.Component:
     )
 
 
-def side_panel() -> rx.Component:
-    """Participants and lobby, chat, invitations and devices as tabs."""
-    roster = participants_list(
+def _participants() -> rx.Component:
+    """Everyone in the room, with the moderator's actions."""
+    return participants_list(
         RosterState.participants,
         RosterTexts(
             heading=t("meeting.participants"),
@@ -141,7 +141,11 @@ def side_panel() -> rx.Component:
         on_lower_hand=RosterState.lower_hand,
         on_snapshot=MeetingChatState.take_snapshot,
     )
-    chat = chat_panel(
+
+
+def _chat() -> rx.Component:
+    """The room's chat with files."""
+    return chat_panel(
         MeetingChatState.lines,
         MeetingChatState.draft,
         ChatTexts(
@@ -161,7 +165,11 @@ def side_panel() -> rx.Component:
         on_download=MeetingChatState.download,
         max_bytes=MAX_UPLOAD_BYTES,
     )
-    waiting = waiting_list(
+
+
+def _lobby() -> rx.Component:
+    """Guests waiting to be let in (the moderator's view)."""
+    return waiting_list(
         RosterState.waiting,
         t("meeting.waiting_heading"),
         t("meeting.admit"),
@@ -169,6 +177,10 @@ def side_panel() -> rx.Component:
         on_admit=RosterState.admit,
         on_decline=RosterState.remove,
     )
+
+
+def side_panel() -> rx.Component:
+    """Participants and lobby, chat, invitations and devices as tabs."""
     return rx.tabs.root(
         rx.tabs.list(
             rx.tabs.trigger(t("meeting.participants"), value="people"),
@@ -187,10 +199,10 @@ def side_panel() -> rx.Component:
             rx.tabs.trigger(t("meeting.devices"), value="devices"),
         ),
         rx.tabs.content(
-            rx.vstack(waiting, roster, padding_top="0.75em", spacing="3"), value="people"
+            rx.vstack(_lobby(), _participants(), padding_top="0.75em", spacing="3"), value="people"
         ),
         rx.tabs.content(
-            rx.box(error_callout(MeetingChatState.error), chat, padding_top="0.75em"),
+            rx.box(error_callout(MeetingChatState.error), _chat(), padding_top="0.75em"),
             value="chat",
         ),
         rx.tabs.content(rx.box(invite_panel(), padding_top="0.75em"), value="invite"),
