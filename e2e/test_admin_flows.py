@@ -200,7 +200,10 @@ def test_uploaded_logo_and_favicon_show_at_once_and_a_disguised_file_is_refused(
         expect(admin.get_by_text(translate("de", "branding.image_saved"))).to_be_visible()
         logo = admin.locator("header img")
         expect(logo).to_have_attribute("src", re.compile(r"^/api/brand/demo/logo\?v="))
-        assert logo.evaluate("img => img.complete && img.naturalWidth") == 160
+        admin.wait_for_function(  # the new logo loaded (it arrives after its address)
+            "() => { const i = document.querySelector('header img');"
+            " return !!i && i.complete && i.naturalWidth === 160; }"
+        )
 
         admin.locator("#favicon-upload input[type=file]").set_input_files(
             {"name": "icon.png", "mimeType": "image/png", "buffer": _png("#0b6e4f")}
