@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 import sqlalchemy as sa
@@ -84,3 +84,19 @@ def beta(db: Session):
     from tests.factories import make_world
 
     return make_world(db, "beta")
+
+
+@pytest.fixture
+def configure(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., None]]:
+    """Set CONSILIO_* settings for this test (rate-limit counts start afresh)."""
+    from app.services import rate_limits
+
+    def apply(**values: str) -> None:
+        for name, value in values.items():
+            monkeypatch.setenv(f"CONSILIO_{name.upper()}", value)
+        get_settings.cache_clear()
+        rate_limits.limiter.cache_clear()
+
+    yield apply
+    monkeypatch.undo()
+    get_settings.cache_clear()

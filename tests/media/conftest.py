@@ -19,6 +19,7 @@ import urllib.request
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import aiohttp
 import pytest
 from aiohttp import web
 
@@ -111,3 +112,10 @@ async def presence_reports() -> AsyncIterator[tuple[str, asyncio.Queue[tuple[str
         yield f"http://127.0.0.1:{port}/api/media/events", reports
     finally:
         await runner.cleanup()
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    """An HTTP client for the test (signaling sockets, health, control)."""
+    async with aiohttp.ClientSession() as session:
+        yield session

@@ -3,8 +3,6 @@ otherwise, whatever order an offer lists its codecs in."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import aiohttp
 import pytest
 
@@ -13,12 +11,6 @@ from tests.media.peers import HEIGHT, WIDTH, Peer, next_frame, token_for
 pytestmark = pytest.mark.timeout(90)
 
 BOTH = ["video/VP8", "video/H264"]
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
 
 
 async def sees_picture(peer: Peer, publisher: str) -> None:

@@ -8,7 +8,7 @@ import contextlib
 import signal
 import subprocess
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 import aiohttp
 import pytest
@@ -33,12 +33,6 @@ def redis_url() -> Iterator[str]:
 @pytest.fixture
 def registry(redis_url: str) -> RedisRegistry:
     return RedisRegistry(redis.Redis.from_url(redis_url), ttl_seconds=float(TTL))
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
 
 
 def _settings(redis_url: str) -> dict[str, str]:

@@ -23,12 +23,6 @@ def health(node: str) -> dict[str, int]:
 
 
 @pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
-@pytest.fixture
 async def peers(node: str, http: aiohttp.ClientSession) -> AsyncIterator[list[Peer]]:
     made: list[Peer] = []
     yield made

@@ -17,12 +17,6 @@ pytestmark = pytest.mark.timeout(90)
 
 
 @pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
-@pytest.fixture
 async def room_of_two(node: str, http: aiohttp.ClientSession) -> AsyncIterator[tuple[Peer, Peer]]:
     """The advisor (moderator, presenter) and a customer in room "m1"."""
     advisor, customer = Peer(node, http), Peer(node, http)

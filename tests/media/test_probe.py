@@ -4,7 +4,6 @@ stays invisible to the app's presence, and is sent away after its time."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
@@ -14,12 +13,6 @@ from tests.media.peers import HEIGHT, WIDTH, Peer, next_frame, token_for
 from tests.polling import eventually
 
 pytestmark = pytest.mark.timeout(90)
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
 
 
 async def test_probe_gets_its_own_video_back_unreported_and_ends_by_itself(

@@ -8,7 +8,7 @@ import asyncio
 import json
 import time
 import urllib.request
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 import aiohttp
 import pytest
@@ -30,12 +30,6 @@ LIMITS = {
 def node() -> Iterator[str]:
     with media_node("limited", **LIMITS) as (base, _proc):
         yield base
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
 
 
 def health(node: str) -> dict[str, int]:

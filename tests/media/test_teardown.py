@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import urllib.request
-from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
@@ -17,12 +16,6 @@ from tests.polling import eventually
 
 pytestmark = pytest.mark.timeout(120)
 LEAVERS = 8
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
 
 
 def health(node: str) -> dict[str, int]:

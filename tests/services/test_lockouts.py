@@ -4,7 +4,7 @@ forgotten-password budget."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from sqlmodel import Session, select
@@ -13,28 +13,12 @@ from app.models import AuditEvent, OutboundMail
 from app.services import auth, rate_limits, users
 from app.services.errors import DomainError
 from app.services.rate_limits import TooManyAttempts
-from app.settings import get_settings
 from tests.factories import PASSWORD, TenantWorld
 
 OFFICE, STRANGER, OWNER = "198.51.100.7", "203.0.113.66", "192.0.2.10"
 OWNER_EMAIL = "advisor@alpha.example"
 
 Configure = Callable[..., None]
-
-
-@pytest.fixture
-def configure(monkeypatch: pytest.MonkeyPatch) -> Iterator[Configure]:
-    """Set CONSILIO_* settings for this test (counts start afresh)."""
-
-    def apply(**values: str) -> None:
-        for name, value in values.items():
-            monkeypatch.setenv(f"CONSILIO_{name.upper()}", value)
-        get_settings.cache_clear()
-        rate_limits.limiter.cache_clear()
-
-    yield apply
-    monkeypatch.undo()
-    get_settings.cache_clear()
 
 
 def _fail(db: Session, world: TenantWorld, email: str, client: str, password: str = "wrong") -> str:

@@ -16,7 +16,6 @@ from app.i18n import translate
 from app.models import OutboundMail, User
 from app.services import rate_limits, test_center, users
 from app.services.rate_limits import Memory, Rule, TooManyAttempts
-from app.settings import get_settings
 from state import test_center as test_center_page
 from state.locale import LocaleState
 from state.tenant import TenantState
@@ -26,21 +25,6 @@ from tests.servers import redis_server
 ADDRESS, OTHER = "198.51.100.66", "203.0.113.10"
 
 Configure = Callable[..., None]
-
-
-@pytest.fixture
-def configure(monkeypatch: pytest.MonkeyPatch) -> Iterator[Configure]:
-    """Set CONSILIO_* settings for this test (counts start afresh)."""
-
-    def apply(**values: str) -> None:
-        for name, value in values.items():
-            monkeypatch.setenv(f"CONSILIO_{name.upper()}", value)
-        get_settings.cache_clear()
-        rate_limits.limiter.cache_clear()
-
-    yield apply
-    monkeypatch.undo()
-    get_settings.cache_clear()
 
 
 @pytest.fixture(scope="module")
