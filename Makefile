@@ -60,7 +60,7 @@ lint: $(VENV)/.installed
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy app workers state components loadtests media_nodes
 
-unit: $(VENV)/.installed system-packages
+unit: install system-packages
 	$(VENV)/bin/pytest -q tests --ignore=tests/media
 
 # WebRTC media tests run in a network namespace with only loopback (tools/private-net.sh).
