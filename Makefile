@@ -34,7 +34,13 @@ $(TOOLS)/.installed:
 	npm install --prefix $(TOOLS) --no-audit --no-fund --silent bun@1 node@22
 	touch $@
 
-install: $(VENV)/.installed $(TOOLS)/.installed
+# axe-core: the accessibility rules the e2e suite checks every visited page with.
+AXE := $(TOOLS)/node_modules/axe-core/axe.min.js
+$(AXE): $(TOOLS)/.installed
+	npm install --prefix $(TOOLS) --no-audit --no-fund --silent axe-core@4
+	touch $@
+
+install: $(VENV)/.installed $(TOOLS)/.installed $(AXE)
 
 migrate: $(VENV)/.installed
 	$(PY) -m app.manage migrate

@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from app import routes
 from app.services.demo import DEMO_PASSWORD
+from e2e.accessibility import assert_accessible
 from tests.app_server import running_app
 from tests.dns_server import TxtZone, dns_server
 
@@ -80,7 +81,7 @@ def page(browser: Browser, app_url: str) -> Iterator[Page]:
 
 
 def screenshots(page: Page, name: str) -> None:
-    """Save the current page at phone and desktop width."""
+    """Save the current page at phone and desktop width, and check it with axe-core at both."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     original = page.viewport_size or DESKTOP
     for label, size in (("phone", PHONE), ("desktop", DESKTOP)):
@@ -89,6 +90,7 @@ def screenshots(page: Page, name: str) -> None:
         # Two animation frames: the layout for the new width has been painted.
         page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
         page.screenshot(path=str(ARTIFACTS / f"{name}-{label}.png"), full_page=True)
+        assert_accessible(page, f"{name} ({label})")
     page.set_viewport_size(original)
 
 
