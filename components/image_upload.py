@@ -7,6 +7,8 @@ from typing import Any
 
 import reflex as rx
 
+from components.file_input import labelled_upload
+
 
 @dataclasses.dataclass(frozen=True)
 class ImageUpload:
@@ -46,7 +48,7 @@ def image_upload(field: ImageUpload) -> rx.Component:
                 ),
                 min_width="64px",
             ),
-            rx.upload(
+            labelled_upload(
                 rx.text(
                     rx.cond(chosen.length() > 0, chosen[0], field.choose_text),
                     size="2",
@@ -60,7 +62,7 @@ def image_upload(field: ImageUpload) -> rx.Component:
                 padding="0.75em",
                 border_radius="8px",
                 flex="1",
-                aria_label=field.choose_text,
+                label=field.choose_text,
             ),
             align="center",
             spacing="3",
