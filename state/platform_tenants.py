@@ -32,6 +32,7 @@ class PlatformTenantsState(rx.State):
     notice: str = ""
     rows: list[TenantRow] = []
     pending: list[dict[str, str]] = []
+    create_revision: int = 0  # changed after a tenant was created: the form starts over
 
     def _reload(self, act: Acting) -> None:
         self.rows = [
@@ -75,13 +76,17 @@ class PlatformTenantsState(rx.State):
             admin_name=str(form.get("admin_name", "")),
         )
         self.notice = act.text("tenants.created", name=tenant.name)
+        self.create_revision += 1
         self._reload(act)
 
     @rx.event
     @acting(SUPER_ADMINS)
     def set_active(self, act: Acting, tenant_id: str, active: bool) -> None:
-        """Suspend or re-enable a tenant."""
-        tenants.set_tenant_active(act.db, act.ctx, tenant_id, active)
+        """Suspend (asked for confirmation on the page) or re-enable a tenant."""
+        tenant = tenants.set_tenant_active(act.db, act.ctx, tenant_id, active)
+        self.notice = act.text(
+            "tenants.activated_notice" if active else "tenants.suspended_notice", name=tenant.name
+        )
         self._reload(act)
 
     @rx.event
