@@ -33,7 +33,7 @@ def outbox(box: Outbox) -> rx.Component:
     columns = [
         Column(t("mail.created"), lambda m: rx.text(m["created"])),
         *([Column(t("mail.tenant"), lambda m: rx.text(m["tenant"]))] if box.show_tenant else []),
-        Column(t("mail.to"), lambda m: rx.text(m["to"], style={"wordBreak": "break-all"})),
+        Column(t("mail.to"), lambda m: rx.text(m["to"])),
         Column(t("mail.subject"), lambda m: rx.text(m["subject"]), heading=True),
         Column(
             t("common.status"),

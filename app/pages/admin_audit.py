@@ -38,9 +38,7 @@ def _who(row: rx.Var[AuditRow]) -> rx.Component:
         _link(row.actor, row.actor_link),
         rx.cond(
             (row.actor_account != "") & (row.actor_account != row.actor),
-            rx.text(
-                row.actor_account, size="1", color_scheme="gray", style={"wordBreak": "break-all"}
-            ),
+            rx.text(row.actor_account, size="1", color_scheme="gray"),
         ),
         spacing="0",
     )

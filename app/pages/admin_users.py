@@ -75,7 +75,7 @@ def _role_menu(row: rx.Var[UserRow]) -> rx.Component:
 def _person(row: rx.Var[UserRow]) -> rx.Component:
     return rx.vstack(
         rx.text(row.name, weight="medium"),
-        rx.text(row.email, size="1", color_scheme="gray", style={"wordBreak": "break-all"}),
+        rx.text(row.email, size="1", color_scheme="gray", weight="regular"),
         spacing="0",
     )
 

@@ -152,7 +152,7 @@ def _tenant_list() -> rx.Component:
                 ),
                 Column(
                     t("tenants.domains"),
-                    lambda row: rx.text(row.domains, style={"wordBreak": "break-all"}),
+                    lambda row: rx.text(row.domains),
                 ),
                 Column(t("tenants.users"), lambda row: rx.text(row.users)),
             ],
