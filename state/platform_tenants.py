@@ -23,6 +23,7 @@ class TenantRow:
     domains: str = ""  # the proven ones, as shown in mails
     users: str = ""
     active: bool = True
+    own: bool = False  # the platform's own tenant: it cannot be suspended
 
 
 class PlatformTenantsState(rx.State):
@@ -43,6 +44,7 @@ class PlatformTenantsState(rx.State):
                 domains=" ".join(domains.routable_domains(act.db, t.id)),
                 users=str(count),
                 active=t.active,
+                own=t.id == act.ctx.tenant_id,
             )
             for t, count in tenants.list_tenants(act.db, act.ctx)
         ]

@@ -113,6 +113,14 @@ def _create_form() -> rx.Component:
 
 def _tenant_actions(row: rx.Var[TenantRow]) -> rx.Component:
     return rx.cond(
+        row.own,
+        rx.fragment(),
+        _suspend_or_activate(row),
+    )
+
+
+def _suspend_or_activate(row: rx.Var[TenantRow]) -> rx.Component:
+    return rx.cond(
         row.active,
         confirm_button(
             t("tenants.suspend"),
