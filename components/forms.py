@@ -40,6 +40,37 @@ def field(
     )
 
 
+SELECT_STYLE = {
+    "padding": "0.5em",
+    "borderRadius": "6px",
+    "border": "1px solid var(--gray-7)",
+    "background": "var(--color-surface)",
+    "color": "var(--gray-12)",
+    "width": "100%",
+    "minHeight": "2.5em",
+}
+
+
+def select_field(
+    label: rx.Var[str] | str,
+    name: str,
+    *options: rx.Component,
+    default_value: rx.Var[str] | str | None = None,
+) -> rx.Component:
+    """A labelled native select (``options`` are ``rx.el.option`` / ``rx.el.optgroup``);
+    native, so it works with the keyboard, screen readers and a phone's own picker."""
+    input_id = f"field-{name}"
+    return rx.vstack(
+        rx.el.label(label, html_for=input_id, style={"fontWeight": "500", "fontSize": "0.9em"}),
+        rx.el.select(
+            *options, id=input_id, name=name, default_value=default_value, style=SELECT_STYLE
+        ),
+        spacing="1",
+        width="100%",
+        align="stretch",
+    )
+
+
 def text_area_field(
     label: rx.Var[str] | str,
     name: str,
@@ -93,18 +124,42 @@ def form_card(
     title: rx.Var[str] | str,
     *children: rx.Component,
     on_submit: Any,
+    revision: rx.Var[int] | rx.Var[str] | None = None,
     reset_on_submit: bool = False,
     **props: Any,
 ) -> rx.Component:
-    """A titled form; the handler receives the fields as a dict."""
+    """A titled form; the handler receives the fields as a dict.
+
+    Keep ``reset_on_submit`` off for anything but secrets (passwords, codes): the browser
+    would empty the form the moment it is sent, so when the server refuses (a bad address, a
+    name already taken) what the person typed would be gone. To empty the form after a
+    success instead, the handler changes ``revision`` (a counter in its state): the form is
+    keyed by it, so its fields start over from their defaults.
+    """
     return card(
         title,
-        rx.form(
-            rx.vstack(*children, spacing="3", width="100%", align="stretch"),
-            on_submit=on_submit,
-            reset_on_submit=reset_on_submit,
-            width="100%",
+        keyed_form(
+            *children, on_submit=on_submit, revision=revision, reset_on_submit=reset_on_submit
         ),
+        **props,
+    )
+
+
+def keyed_form(
+    *children: rx.Component,
+    on_submit: Any,
+    revision: rx.Var[int] | rx.Var[str] | None = None,
+    reset_on_submit: bool = False,
+    **props: Any,
+) -> rx.Component:
+    """A form that keeps its fields when the server refuses and starts over when the state
+    changes ``revision`` (see :func:`form_card`)."""
+    return rx.form(
+        rx.vstack(*children, spacing="3", width="100%", align="stretch"),
+        on_submit=on_submit,
+        reset_on_submit=reset_on_submit,
+        width="100%",
+        **({"key": revision.to_string()} if revision is not None else {}),
         **props,
     )
 

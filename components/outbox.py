@@ -11,6 +11,8 @@ from typing import Any
 
 import reflex as rx
 
+from components.record_list import Actions, Column, record_list
+
 
 @dataclasses.dataclass(frozen=True)
 class Outbox:
@@ -26,41 +28,40 @@ class Outbox:
 
 
 def outbox(box: Outbox) -> rx.Component:
-    """The mail table and, below it, the opened mail."""
+    """The mail table (cards on a phone) and, below it, the opened mail."""
     t = box.text
-    headers = [
-        t("mail.created"),
-        *([t("mail.tenant")] if box.show_tenant else []),
-        t("mail.to"),
-        t("mail.subject"),
-        t("common.status"),
-        "",
+    columns = [
+        Column(t("mail.created"), lambda m: rx.text(m["created"])),
+        *([Column(t("mail.tenant"), lambda m: rx.text(m["tenant"]))] if box.show_tenant else []),
+        Column(t("mail.to"), lambda m: rx.text(m["to"])),
+        Column(t("mail.subject"), lambda m: rx.text(m["subject"]), heading=True),
+        Column(
+            t("common.status"),
+            lambda m: rx.vstack(
+                rx.badge(t(m["status_key"]), title=m["error"]),
+                rx.cond(m["error"] != "", rx.text(m["error"], size="1", color_scheme="red")),
+                spacing="1",
+            ),
+        ),
     ]
 
-    def row(m: rx.Var[dict[str, str]]) -> rx.Component:
-        return rx.table.row(
-            rx.table.cell(m["created"]),
-            *([rx.table.cell(m["tenant"])] if box.show_tenant else []),
-            rx.table.cell(m["to"]),
-            rx.table.cell(m["subject"]),
-            rx.table.cell(rx.badge(t(m["status_key"]), title=m["error"])),
-            rx.table.cell(
-                rx.button(t("mail.open"), size="1", variant="soft", on_click=box.on_open(m["id"]))
-            ),
+    def open_button(m: rx.Var[dict[str, str]]) -> rx.Component:
+        return rx.button(
+            t("mail.open"),
+            size="1",
+            variant="soft",
+            on_click=box.on_open(m["id"]),
+            aria_label=t("mail.open") + ": " + m["subject"],
         )
 
     return rx.vstack(
-        rx.box(
-            rx.table.root(
-                rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
-                rx.table.body(rx.foreach(box.rows, row)),
-                id="outbox-table",
-                width="100%",
-            ),
-            overflow_x="auto",
-            width="100%",
+        record_list(
+            box.rows,
+            columns,
+            actions=Actions(t("common.actions"), open_button),
+            name="outbox",
+            empty=t("mail.empty"),
         ),
-        rx.cond(box.rows.length() == 0, rx.text(t("mail.empty"), color_scheme="gray")),
         rx.cond(
             box.opened_html != "",
             rx.vstack(

@@ -225,3 +225,30 @@ def test_uploaded_logo_and_favicon_show_at_once_and_a_disguised_file_is_refused(
             if remove.count():
                 remove.click()
                 expect(admin.locator(f"#{kind}-upload-remove")).to_have_count(0)
+
+
+def test_invitation_refused_by_the_server_keeps_what_was_typed(admin: Page) -> None:
+    # The browser accepts "nina@alpina" as an address; the server does not (no domain).
+    admin.locator("#field-email").fill("nina@alpina")
+    admin.locator("#field-display_name").fill("Nina Tippfehler")
+    admin.locator("#field-role").select_option("customer")
+    admin.locator("#field-locale").select_option("it")
+    admin.locator("#invite-submit").click()
+    expect(admin.get_by_role("alert")).to_contain_text(
+        translate("de", "error.email_invalid", email="nina@alpina")
+    )
+    expect(admin.locator("#field-email")).to_have_value("nina@alpina")
+    expect(admin.locator("#field-display_name")).to_have_value("Nina Tippfehler")
+    expect(admin.locator("#field-role")).to_have_value("customer")
+    expect(admin.locator("#field-locale")).to_have_value("it")
+    screenshots(admin, "admin-users-invite-refused")
+
+    # Corrected, it goes out, and the form starts over for the next person.
+    admin.locator("#field-email").fill("nina.tipp@alpina.example")
+    admin.locator("#invite-submit").click()
+    expect(
+        admin.get_by_text(translate("de", "users.invited", email="nina.tipp@alpina.example"))
+    ).to_be_visible()
+    expect(admin.locator("#field-email")).to_have_value("")
+    expect(admin.locator("#field-display_name")).to_have_value("")
+    expect(admin.locator("#field-role")).to_have_value("advisor")

@@ -63,3 +63,59 @@ def test_new_tenant_first_admin_activates_enrols_2fa_and_manages_users(
     expect(page).to_have_url(re.compile(r"/t/helvetia/admin/users$"))
     expect(page.locator("#users-table")).to_contain_text("chef@helvetia.example")
     expect(page.locator("header")).to_contain_text("Helvetia Vorsorge")
+
+
+def test_duplicate_short_name_keeps_the_form_and_the_browser_checks_the_pattern(
+    page: Page,
+) -> None:
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
+    sign_in(page, "super@consilio.example", tenant="platform")
+    expect(page).to_have_url(re.compile(r"/t/platform/platform/tenants$"))
+    lang = page.evaluate("document.cookie.match(/consilio_lang=(\\w+)/)?.[1] || 'en'")
+    slug = page.locator("#field-slug")
+
+    # The pattern compiles in Chromium (it uses the v flag) and the browser applies it.
+    slug.fill("Nicht gültig!")
+    assert page.evaluate("document.getElementById('field-slug').validity.patternMismatch")
+    slug.fill("zweite-bank-2")
+    assert not page.evaluate("document.getElementById('field-slug').validity.patternMismatch")
+
+    slug.fill("demo")  # taken
+    page.locator("#field-name").fill("Zweite Alpina")
+    page.locator("#field-admin_email").fill("chefin@zweite.example")
+    page.locator("#field-admin_name").fill("Zoe Zweite")
+    page.locator("#tenant-create").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        translate(lang, "error.slug_taken", slug="demo")
+    )
+    expect(slug).to_have_value("demo")
+    expect(page.locator("#field-name")).to_have_value("Zweite Alpina")
+    expect(page.locator("#field-admin_email")).to_have_value("chefin@zweite.example")
+    expect(page.locator("#field-admin_name")).to_have_value("Zoe Zweite")
+    pattern_errors = [text for text in console if "pattern" in text.lower()]
+    assert not pattern_errors, pattern_errors
+
+
+def test_suspending_a_tenant_asks_first_and_cancel_changes_nothing(page: Page) -> None:
+    sign_in(page, "super@consilio.example", tenant="platform")
+    expect(page).to_have_url(re.compile(r"/t/platform/platform/tenants$"))
+    lang = page.evaluate("document.cookie.match(/consilio_lang=(\\w+)/)?.[1] || 'en'")
+    row = page.locator("#tenants-table tr", has_text="Bank am See")
+    expect(row).to_contain_text(translate(lang, "tenants.active"))
+    trigger = row.get_by_role("button", name=translate(lang, "tenants.suspend"))
+    trigger.click()
+    dialog = page.get_by_role("alertdialog")
+    expect(dialog).to_contain_text(translate(lang, "tenants.suspend_question", name="Bank am See"))
+    expect(dialog).to_contain_text(translate(lang, "tenants.suspend_consequence"))
+    screenshots(page, "platform-tenants-suspend-confirm")
+    dialog.get_by_role("button", name=translate(lang, "common.cancel")).click()
+    expect(dialog).to_have_count(0)
+    expect(trigger).to_be_focused()
+    page.reload()
+    expect(row).to_contain_text(translate(lang, "tenants.active"))
+    # The bank's own pages still answer (nothing was suspended).
+    visitor = page.context.new_page()
+    visitor.goto("/t/bank/login")
+    expect(visitor.locator("#field-email")).to_be_visible()
+    visitor.close()

@@ -43,6 +43,7 @@ class DomainsState(rx.State):
     error: str = ""
     notice: str = ""
     rows: list[DomainRow] = []
+    add_revision: int = 0  # changed after a domain was added: the form starts over
 
     def _reload(self, act: Acting) -> None:
         self.rows = [_row(claim) for claim in domains.list_domains(act.db, act.ctx)]
@@ -56,9 +57,10 @@ class DomainsState(rx.State):
     @rx.event
     @acting(ADMINS)
     def add(self, act: Acting, form: dict[str, Any]) -> None:
-        """Claim a domain; it waits for its proof."""
+        """Claim a domain; it waits for its proof (a refusal leaves the typed host)."""
         claim = domains.claim_domain(act.db, act.ctx, str(form.get("host", "")))
         self.notice = act.text("domains.added", domain=claim.host)
+        self.add_revision += 1
         self._reload(act)
 
     @rx.event

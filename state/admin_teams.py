@@ -21,6 +21,7 @@ class AdminTeamsState(rx.State):
     form_name: str = ""
     form_topics: str = ""
     form_locations: str = ""
+    revision: int = 0  # changed when the form should start over (saved, another team opened)
 
     def _reload(self, act: Acting) -> None:
         self.rows = [
@@ -47,16 +48,18 @@ class AdminTeamsState(rx.State):
             if row["id"] == team_id:
                 self.editing_id, self.form_name = row["id"], row["name"]
                 self.form_topics, self.form_locations = row["topics"], row["locations"]
+                self.revision += 1
 
     @rx.event
     def new(self) -> None:
         """Empty the form for a new team."""
         self.editing_id, self.form_name, self.form_topics, self.form_locations = "", "", "", ""
+        self.revision += 1
 
     @rx.event
     @acting(ADMINS)
     def save(self, act: Acting, form: dict[str, Any]) -> None:
-        """Create or update the team in the form."""
+        """Create or update the team in the form; a refusal leaves the form as it was typed."""
         teams.save_team(
             act.db,
             act.ctx,
@@ -67,6 +70,7 @@ class AdminTeamsState(rx.State):
         )
         self.notice = act.text("teams.saved")
         self.editing_id, self.form_name, self.form_topics, self.form_locations = "", "", "", ""
+        self.revision += 1
         self._reload(act)
 
     @rx.event

@@ -38,6 +38,7 @@ class AdminUsersState(rx.State):
     team_options: list[list[str]] = []
     import_rows: list[dict[str, str]] = []
     importing: bool = False
+    invite_revision: int = 0  # changed after an invitation went out: the form starts over
 
     def _reload(self, act: Acting) -> None:
         team_names = {t.id: t.name for t in teams.list_teams(act.db, act.ctx)}
@@ -62,8 +63,9 @@ class AdminUsersState(rx.State):
     @rx.event
     @acting(ADMINS)
     def load(self, act: Acting) -> None:
-        """on_load: the list."""
+        """on_load: the list (filtered by ``?q=``, e.g. when the audit trail links a person)."""
         self.import_rows = []
+        self.search = str(self.router.url.query_parameters.get("q", "") or "")[:100]
         self._reload(act)
 
     @rx.event
@@ -76,7 +78,7 @@ class AdminUsersState(rx.State):
     @rx.event
     @acting(ADMINS)
     def invite(self, act: Acting, form: dict[str, Any]) -> None:
-        """Invite one user by mail."""
+        """Invite one user by mail; a refusal leaves the form as it was typed."""
         team = str(form.get("team_id", "") or "")
         user = users.invite_user(
             act.db,
@@ -88,6 +90,7 @@ class AdminUsersState(rx.State):
             locale=str(form.get("locale", "")) or None,
         )
         self.notice = act.text("users.invited", email=user.email)
+        self.invite_revision += 1
         self._reload(act)
 
     @rx.event

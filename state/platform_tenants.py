@@ -23,6 +23,7 @@ class TenantRow:
     domains: str = ""  # the proven ones, as shown in mails
     users: str = ""
     active: bool = True
+    own: bool = False  # the platform's own tenant: it cannot be suspended
 
 
 class PlatformTenantsState(rx.State):
@@ -32,6 +33,7 @@ class PlatformTenantsState(rx.State):
     notice: str = ""
     rows: list[TenantRow] = []
     pending: list[dict[str, str]] = []
+    create_revision: int = 0  # changed after a tenant was created: the form starts over
 
     def _reload(self, act: Acting) -> None:
         self.rows = [
@@ -42,6 +44,7 @@ class PlatformTenantsState(rx.State):
                 domains=" ".join(domains.routable_domains(act.db, t.id)),
                 users=str(count),
                 active=t.active,
+                own=t.id == act.ctx.tenant_id,
             )
             for t, count in tenants.list_tenants(act.db, act.ctx)
         ]
@@ -75,13 +78,17 @@ class PlatformTenantsState(rx.State):
             admin_name=str(form.get("admin_name", "")),
         )
         self.notice = act.text("tenants.created", name=tenant.name)
+        self.create_revision += 1
         self._reload(act)
 
     @rx.event
     @acting(SUPER_ADMINS)
     def set_active(self, act: Acting, tenant_id: str, active: bool) -> None:
-        """Suspend or re-enable a tenant."""
-        tenants.set_tenant_active(act.db, act.ctx, tenant_id, active)
+        """Suspend (asked for confirmation on the page) or re-enable a tenant."""
+        tenant = tenants.set_tenant_active(act.db, act.ctx, tenant_id, active)
+        self.notice = act.text(
+            "tenants.activated_notice" if active else "tenants.suspended_notice", name=tenant.name
+        )
         self._reload(act)
 
     @rx.event

@@ -29,7 +29,8 @@ ALLOWED_SENSITIVE = {
 HANDLERS: dict[str, set[str]] = {
     "AccountState": {"cancel_2fa", "change_password", "confirm_2fa", "disable_2fa", "load",
                      "save_profile", "start_2fa"},
-    "AdminAuditState": {"load", "verify"},
+    "AdminAuditState": {"apply_filters", "clear_filters", "export_csv", "load", "show_target",
+                        "verify"},
     "AdminJobsState": {"load"},
     "AdminMailState": {"choose_locale", "choose_template", "close_mail", "edit_draft", "load",
                        "open_mail", "preview", "restore_default", "save"},

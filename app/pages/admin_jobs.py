@@ -7,12 +7,13 @@ import reflex as rx
 from app.pages.layout import on_load, protected, title
 from components.feedback import error_callout
 from components.forms import card
+from components.record_list import Column, record_list
 from state.admin_audit import AdminJobsState
 from state.locale import t
 
 
 def admin_jobs() -> rx.Component:
-    """The failures table."""
+    """The failures table (cards on a phone)."""
     return protected(
         title("jobs.title"),
         rx.vstack(
@@ -20,33 +21,21 @@ def admin_jobs() -> rx.Component:
             card(
                 t("jobs.title"),
                 rx.text(t("jobs.help"), size="2", color_scheme="gray"),
-                rx.box(
-                    rx.table.root(
-                        rx.table.header(
-                            rx.table.row(
-                                rx.table.column_header_cell(t("jobs.failed_at")),
-                                rx.table.column_header_cell(t("jobs.actor")),
-                                rx.table.column_header_cell(t("jobs.error")),
-                            )
+                record_list(
+                    AdminJobsState.failures,
+                    [
+                        Column(t("jobs.failed_at"), lambda f: rx.text(f["failed_at"])),
+                        Column(
+                            t("jobs.actor"),
+                            lambda f: rx.code(
+                                f["actor"] + "(" + f["args"] + ")",
+                                style={"wordBreak": "break-all"},
+                            ),
                         ),
-                        rx.table.body(
-                            rx.foreach(
-                                AdminJobsState.failures,
-                                lambda f: rx.table.row(
-                                    rx.table.cell(f["failed_at"]),
-                                    rx.table.cell(rx.code(f["actor"] + "(" + f["args"] + ")")),
-                                    rx.table.cell(f["error"]),
-                                ),
-                            )
-                        ),
-                        width="100%",
-                    ),
-                    overflow_x="auto",
-                    width="100%",
-                ),
-                rx.cond(
-                    AdminJobsState.failures.length() == 0,
-                    rx.text(t("jobs.empty"), color_scheme="gray"),
+                        Column(t("jobs.error"), lambda f: rx.text(f["error"]), heading=True),
+                    ],
+                    name="jobs",
+                    empty=t("jobs.empty"),
                 ),
             ),
             spacing="4",

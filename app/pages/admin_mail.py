@@ -7,6 +7,7 @@ import reflex as rx
 from app.i18n import LANGUAGES
 from app.pages.layout import on_load, protected, title
 from app.services.mail_templates import TEMPLATE_KEYS
+from components.confirm import confirm_button
 from components.feedback import error_callout, notice_callout
 from components.forms import card, field, text_area_field
 from components.outbox import Outbox, outbox
@@ -91,11 +92,22 @@ def _editor() -> rx.Component:
                         t("mail.save_template"),
                         on_click=AdminMailState.save,
                     ),
-                    rx.button(
-                        t("mail.reset_template"),
-                        variant="soft",
-                        color_scheme="gray",
-                        on_click=AdminMailState.restore_default,
+                    rx.cond(
+                        AdminMailState.customised,
+                        confirm_button(
+                            t("mail.reset_template"),
+                            t("mail.reset_question"),
+                            subject=t("mail.key." + AdminMailState.template_key)
+                            + " ("
+                            + AdminMailState.template_locale.upper()
+                            + ")",
+                            consequence=t("mail.reset_consequence"),
+                            confirm_label=t("mail.reset_template"),
+                            cancel_label=t("common.cancel"),
+                            on_confirm=AdminMailState.restore_default,
+                            size="2",
+                            class_name="template-reset",
+                        ),
                     ),
                     wrap="wrap",
                 ),

@@ -6,38 +6,14 @@ import reflex as rx
 
 from app.i18n import LANGUAGES
 from app.pages.layout import on_load, protected, title
+from components.confirm import confirm_button
 from components.feedback import error_callout, notice_callout
-from components.forms import card, field, form_card, submit_button
+from components.forms import card, field, form_card, select_field, submit_button
+from components.record_list import Actions, Column, record_list
 from state.admin_users import MAX_CSV_BYTES, AdminUsersState, UserRow
 from state.locale import t
 
 ROLES = ("admin", "advisor", "customer")
-
-
-def _select(
-    label: rx.Var[str], name: str, options: list[tuple[str, rx.Var[str] | str]], default: str
-) -> rx.Component:
-    return rx.vstack(
-        rx.el.label(
-            label, html_for=f"field-{name}", style={"fontWeight": "500", "fontSize": "0.9em"}
-        ),
-        rx.el.select(
-            *[rx.el.option(text, value=value) for value, text in options],
-            id=f"field-{name}",
-            name=name,
-            default_value=default,
-            style={
-                "padding": "0.5em",
-                "borderRadius": "6px",
-                "border": "1px solid var(--gray-7)",
-                "background": "var(--color-surface)",
-                "width": "100%",
-            },
-        ),
-        spacing="1",
-        width="100%",
-        align="stretch",
-    )
 
 
 def _invite_form() -> rx.Component:
@@ -46,34 +22,23 @@ def _invite_form() -> rx.Component:
         rx.grid(
             field(t("common.email"), "email", type="email", required=True),
             field(t("common.name"), "display_name", required=True),
-            _select(t("common.role"), "role", [(r, t(f"role.{r}")) for r in ROLES], "advisor"),
-            _select(
-                t("common.language"), "locale", [(lang, lang.upper()) for lang in LANGUAGES], "de"
+            select_field(
+                t("common.role"),
+                "role",
+                *[rx.el.option(t(f"role.{r}"), value=r) for r in ROLES],
+                default_value="advisor",
             ),
-            rx.vstack(
-                rx.el.label(
-                    t("common.team"),
-                    html_for="field-team_id",
-                    style={"fontWeight": "500", "fontSize": "0.9em"},
-                ),
-                rx.el.select(
-                    rx.el.option("—", value=""),
-                    rx.foreach(
-                        AdminUsersState.team_options, lambda o: rx.el.option(o[1], value=o[0])
-                    ),
-                    id="field-team_id",
-                    name="team_id",
-                    style={
-                        "padding": "0.5em",
-                        "borderRadius": "6px",
-                        "border": "1px solid var(--gray-7)",
-                        "background": "var(--color-surface)",
-                        "width": "100%",
-                    },
-                ),
-                spacing="1",
-                width="100%",
-                align="stretch",
+            select_field(
+                t("common.language"),
+                "locale",
+                *[rx.el.option(lang.upper(), value=lang) for lang in LANGUAGES],
+                default_value="de",
+            ),
+            select_field(
+                t("common.team"),
+                "team_id",
+                rx.el.option("—", value=""),
+                rx.foreach(AdminUsersState.team_options, lambda o: rx.el.option(o[1], value=o[0])),
             ),
             columns=rx.breakpoints(initial="1", sm="2", lg="5"),
             spacing="3",
@@ -81,20 +46,21 @@ def _invite_form() -> rx.Component:
         ),
         rx.box(submit_button(t("users.invite"), id="invite-submit")),
         on_submit=AdminUsersState.invite,
-        reset_on_submit=True,
+        revision=AdminUsersState.invite_revision,
     )
 
 
 def _role_menu(row: rx.Var[UserRow]) -> rx.Component:
+    role = t("role." + row.role)
     return rx.menu.root(
         rx.menu.trigger(
             rx.button(
-                t("role." + row.role),
+                role,
                 rx.icon("chevron_down", size=14),
                 variant="soft",
                 size="1",
                 disabled=row.is_self,
-                aria_label=t("common.role"),
+                aria_label=t("common.role") + ", " + row.name + ": " + role,
             )
         ),
         rx.menu.content(
@@ -106,59 +72,57 @@ def _role_menu(row: rx.Var[UserRow]) -> rx.Component:
     )
 
 
-def _row(row: rx.Var[UserRow]) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(
-            rx.vstack(
-                rx.text(row.name, weight="medium"),
-                rx.text(row.email, size="1", color_scheme="gray"),
-                spacing="0",
-            )
+def _person(row: rx.Var[UserRow]) -> rx.Component:
+    return rx.vstack(
+        rx.text(row.name, weight="medium"),
+        rx.text(row.email, size="1", color_scheme="gray", weight="regular"),
+        spacing="0",
+    )
+
+
+def _status(row: rx.Var[UserRow]) -> rx.Component:
+    return rx.badge(
+        t("status." + row.status),
+        color_scheme=rx.match(row.status, ("active", "green"), ("invited", "amber"), "gray"),
+    )
+
+
+def _actions(row: rx.Var[UserRow]) -> rx.Component:
+    return rx.hstack(
+        rx.cond(
+            row.status == "invited",
+            rx.button(
+                t("users.resend"),
+                size="1",
+                variant="soft",
+                on_click=AdminUsersState.resend(row.id),
+            ),
         ),
-        rx.table.cell(_role_menu(row)),
-        rx.table.cell(
-            rx.badge(
-                t("status." + row.status),
-                color_scheme=rx.match(
-                    row.status, ("active", "green"), ("invited", "amber"), "gray"
-                ),
-            )
+        rx.cond(
+            (row.status != "inactive") & (~row.is_self),
+            confirm_button(
+                t("users.deactivate"),
+                t("users.deactivate_question").replace("{name}", row.name),
+                subject=row.email,
+                consequence=t("users.deactivate_consequence"),
+                confirm_label=t("users.deactivate"),
+                cancel_label=t("common.cancel"),
+                on_confirm=AdminUsersState.deactivate(row.id),
+                size="1",
+                class_name="user-deactivate",
+            ),
         ),
-        rx.table.cell(row.team),
-        rx.table.cell(
-            rx.hstack(
-                rx.cond(
-                    row.status == "invited",
-                    rx.button(
-                        t("users.resend"),
-                        size="1",
-                        variant="soft",
-                        on_click=AdminUsersState.resend(row.id),
-                    ),
-                ),
-                rx.cond(
-                    (row.status != "inactive") & (~row.is_self),
-                    rx.button(
-                        t("users.deactivate"),
-                        size="1",
-                        variant="soft",
-                        color_scheme="red",
-                        on_click=AdminUsersState.deactivate(row.id),
-                    ),
-                ),
-                rx.cond(
-                    row.status == "inactive",
-                    rx.button(
-                        t("users.reactivate"),
-                        size="1",
-                        variant="soft",
-                        on_click=AdminUsersState.reactivate(row.id),
-                    ),
-                ),
-                spacing="2",
-                wrap="wrap",
-            )
+        rx.cond(
+            row.status == "inactive",
+            rx.button(
+                t("users.reactivate"),
+                size="1",
+                variant="soft",
+                on_click=AdminUsersState.reactivate(row.id),
+            ),
         ),
+        spacing="2",
+        wrap="wrap",
     )
 
 
@@ -171,26 +135,20 @@ def _list() -> rx.Component:
             value=AdminUsersState.search,
             on_change=AdminUsersState.set_search.debounce(300),
             max_width="320px",
+            id="users-search",
         ),
-        rx.box(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell(t("common.name")),
-                        rx.table.column_header_cell(t("common.role")),
-                        rx.table.column_header_cell(t("common.status")),
-                        rx.table.column_header_cell(t("common.team")),
-                        rx.table.column_header_cell(t("common.actions")),
-                    )
-                ),
-                rx.table.body(rx.foreach(AdminUsersState.rows, _row)),
-                width="100%",
-                id="users-table",
-            ),
-            overflow_x="auto",
-            width="100%",
+        record_list(
+            AdminUsersState.rows,
+            [
+                Column(t("common.name"), _person, heading=True),
+                Column(t("common.role"), _role_menu),
+                Column(t("common.status"), _status),
+                Column(t("common.team"), lambda row: rx.text(row.team)),
+            ],
+            actions=Actions(t("common.actions"), _actions),
+            name="users",
+            empty=t("users.empty"),
         ),
-        rx.cond(AdminUsersState.rows.length() == 0, rx.text(t("users.empty"), color_scheme="gray")),
     )
 
 

@@ -6,7 +6,7 @@ import reflex as rx
 
 from components.confirm import confirm_button
 from components.feedback import error_callout, notice_callout
-from components.forms import card, field, submit_button
+from components.forms import card, field, keyed_form, submit_button
 from state.admin_domains import DomainRow, DomainsState
 from state.locale import t
 
@@ -53,6 +53,7 @@ def _domain_row(row: DomainRow) -> rx.Component:
                     t("domains.remove"),
                     t("domains.remove_question"),
                     subject=row.host,
+                    consequence=t("domains.remove_consequence"),
                     confirm_label=t("domains.remove"),
                     cancel_label=t("common.cancel"),
                     on_confirm=DomainsState.remove(row.id),
@@ -98,7 +99,7 @@ def domains_section() -> rx.Component:
             rx.vstack(rx.foreach(DomainsState.rows, _domain_row), spacing="2", width="100%"),
             rx.text(t("domains.none"), size="2"),
         ),
-        rx.form(
+        keyed_form(
             rx.flex(
                 rx.box(
                     field(
@@ -114,8 +115,7 @@ def domains_section() -> rx.Component:
                 width="100%",
             ),
             on_submit=DomainsState.add,
-            reset_on_submit=True,
-            width="100%",
+            revision=DomainsState.add_revision,
         ),
         id="branding-domains",
     )

@@ -8,8 +8,9 @@ from app.pages.layout import on_load, protected, title
 from components.confirm import confirm_button
 from components.feedback import error_callout, notice_callout
 from components.forms import card, field, form_card, submit_button
+from components.record_list import Actions, Column, record_list
 from state.locale import t
-from state.platform_tenants import PlatformTenantsState
+from state.platform_tenants import PlatformTenantsState, TenantRow
 
 
 def _pending_domain(row: rx.Var[dict[str, str]]) -> rx.Component:
@@ -39,7 +40,8 @@ def _pending_domain(row: rx.Var[dict[str, str]]) -> rx.Component:
             confirm_button(
                 t("tenants.refuse"),
                 t("tenants.refuse_question"),
-                subject=row["host"],
+                subject=row["host"] + " · " + row["tenant"],
+                consequence=t("tenants.refuse_consequence"),
                 confirm_label=t("tenants.refuse"),
                 cancel_label=t("common.cancel"),
                 on_confirm=PlatformTenantsState.refuse_domain(row["id"]),
@@ -76,6 +78,98 @@ def _pending_domains() -> rx.Component:
     )
 
 
+# The server's rule (services.tenants.SLUG_RE) for the browser's own check. Chromium compiles
+# a pattern with the ``v`` flag, where a ``-`` inside a class must be escaped: unescaped, the
+# pattern is invalid and the browser silently skips the check.
+SLUG_PATTERN = r"[a-z0-9](?:[a-z0-9\-]{0,38}[a-z0-9])?"
+
+
+def _create_form() -> rx.Component:
+    return form_card(
+        t("tenants.create"),
+        rx.grid(
+            field(
+                t("tenants.slug"),
+                "slug",
+                required=True,
+                pattern=SLUG_PATTERN,
+                max_length=40,
+                title=t("tenants.slug_help"),
+                help_text=t("tenants.slug_help"),
+            ),
+            field(t("tenants.name"), "name", required=True),
+            field(t("tenants.domains"), "domains", help_text=t("branding.domains_help")),
+            field(t("tenants.admin_email"), "admin_email", type="email", required=True),
+            field(t("tenants.admin_name"), "admin_name", required=True),
+            columns=rx.breakpoints(initial="1", md="3"),
+            spacing="3",
+            width="100%",
+        ),
+        rx.box(submit_button(t("tenants.create"), id="tenant-create")),
+        on_submit=PlatformTenantsState.create,
+        revision=PlatformTenantsState.create_revision,
+    )
+
+
+def _tenant_actions(row: rx.Var[TenantRow]) -> rx.Component:
+    return rx.cond(
+        row.own,
+        rx.fragment(),
+        _suspend_or_activate(row),
+    )
+
+
+def _suspend_or_activate(row: rx.Var[TenantRow]) -> rx.Component:
+    return rx.cond(
+        row.active,
+        confirm_button(
+            t("tenants.suspend"),
+            t("tenants.suspend_question").replace("{name}", row.name),
+            subject=row.name + " (" + row.slug + ")",
+            consequence=t("tenants.suspend_consequence"),
+            confirm_label=t("tenants.suspend"),
+            cancel_label=t("common.cancel"),
+            on_confirm=PlatformTenantsState.set_active(row.id, False),
+            size="1",
+            class_name="tenant-suspend",
+        ),
+        rx.button(
+            t("tenants.activate"),
+            size="1",
+            variant="soft",
+            on_click=PlatformTenantsState.set_active(row.id, True),
+            class_name="tenant-activate",
+        ),
+    )
+
+
+def _tenant_list() -> rx.Component:
+    return card(
+        t("tenants.title"),
+        record_list(
+            PlatformTenantsState.rows,
+            [
+                Column(t("tenants.name"), lambda row: rx.text(row.name), heading=True),
+                Column(t("tenants.slug"), lambda row: rx.code(row.slug)),
+                Column(
+                    t("common.status"),
+                    lambda row: rx.badge(
+                        rx.cond(row.active, t("tenants.active"), t("tenants.suspended")),
+                        color_scheme=rx.cond(row.active, "green", "gray"),
+                    ),
+                ),
+                Column(
+                    t("tenants.domains"),
+                    lambda row: rx.text(row.domains),
+                ),
+                Column(t("tenants.users"), lambda row: rx.text(row.users)),
+            ],
+            actions=Actions(t("common.actions"), _tenant_actions),
+            name="tenants",
+        ),
+    )
+
+
 def platform_tenants() -> rx.Component:
     """Tenant list, creation form (with the first admin's invitation) and the domains waiting
     for the operator's approval."""
@@ -84,76 +178,9 @@ def platform_tenants() -> rx.Component:
         rx.vstack(
             error_callout(PlatformTenantsState.error),
             notice_callout(PlatformTenantsState.notice),
-            form_card(
-                t("tenants.create"),
-                rx.grid(
-                    field(t("tenants.slug"), "slug", required=True, pattern="[a-z0-9-]{1,40}"),
-                    field(t("tenants.name"), "name", required=True),
-                    field(t("tenants.domains"), "domains", help_text=t("branding.domains_help")),
-                    field(t("tenants.admin_email"), "admin_email", type="email", required=True),
-                    field(t("tenants.admin_name"), "admin_name", required=True),
-                    columns=rx.breakpoints(initial="1", md="3"),
-                    spacing="3",
-                    width="100%",
-                ),
-                rx.box(submit_button(t("tenants.create"), id="tenant-create")),
-                on_submit=PlatformTenantsState.create,
-                reset_on_submit=True,
-            ),
+            _create_form(),
             _pending_domains(),
-            card(
-                t("tenants.title"),
-                rx.box(
-                    rx.table.root(
-                        rx.table.header(
-                            rx.table.row(
-                                rx.table.column_header_cell(t("tenants.name")),
-                                rx.table.column_header_cell(t("tenants.slug")),
-                                rx.table.column_header_cell(t("tenants.domains")),
-                                rx.table.column_header_cell(t("tenants.users")),
-                                rx.table.column_header_cell(t("common.actions")),
-                            )
-                        ),
-                        rx.table.body(
-                            rx.foreach(
-                                PlatformTenantsState.rows,
-                                lambda row: rx.table.row(
-                                    rx.table.cell(row.name),
-                                    rx.table.cell(rx.code(row.slug)),
-                                    rx.table.cell(row.domains),
-                                    rx.table.cell(row.users),
-                                    rx.table.cell(
-                                        rx.cond(
-                                            row.active,
-                                            rx.button(
-                                                t("tenants.suspend"),
-                                                size="1",
-                                                variant="soft",
-                                                color_scheme="red",
-                                                on_click=PlatformTenantsState.set_active(
-                                                    row.id, False
-                                                ),
-                                            ),
-                                            rx.button(
-                                                t("tenants.activate"),
-                                                size="1",
-                                                variant="soft",
-                                                on_click=PlatformTenantsState.set_active(
-                                                    row.id, True
-                                                ),
-                                            ),
-                                        )
-                                    ),
-                                ),
-                            )
-                        ),
-                        width="100%",
-                        id="tenants-table",
-                    ),
-                    overflow_x="auto",
-                    width="100%",
-                ),
-            ),
+            _tenant_list(),
             spacing="4",
             width="100%",
         ),
