@@ -98,7 +98,7 @@ PAGES = [
 ]
 
 app = rx.App(
-    stylesheets=["/styles.css"],
+    stylesheets=["/styles.css", "/meeting.css"],
     api_transformer=api_transformers(),
 )
 app.register_lifespan_task(lifecycle.run_background_services)

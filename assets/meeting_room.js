@@ -2,12 +2,18 @@
 // window.consilioRoom.* (rx.call_script); the client reports back by clicking hidden buttons
 // whose handlers live in state/meeting.py. Lost connections are retried with backoff; each
 // retry asks the app for a fresh pass, which may point to another media node.
+// It also has the stage laid out (meeting_stage.js), moves between the control bar's buttons
+// with the arrow keys, closes the panel sheet with Escape, and knocks (a short WebAudio chime)
+// when a guest starts waiting in the lobby.
 (function () {
   "use strict";
 
   const ids = {
     grid: "meeting-grid",
     self: "meeting-self",
+    panel: "meeting-panel",
+    panelClose: "meeting-panel-close",
+    people: "meeting-people",
     reconnect: "meeting-reconnect",
     connected: "meeting-connected",
     screenOn: "meeting-screen-on",
@@ -27,6 +33,9 @@
   let preview = null;
   let qualityTimer = null;
   let speakerTimer = null;
+  let audio = null;
+  let chimesPlayed = 0;
+  const WIDE = "(min-width: 1024px)"; // the side panel sits beside the stage (meeting.css)
 
   // The chosen devices survive a reload and the step from the join screen into the room
   // (assets/devices.js, looked up when needed: the scripts may load in any order).
@@ -100,11 +109,97 @@
       if (loudest && loudest !== current && Date.now() - since > SPEAKER_HOLD_MS) {
         [current, since] = [loudest, Date.now()];
       }
+      let changed = false;
       for (const [feed, subscription] of client.subscriptions) {
-        subscription.tile.classList.toggle("speaking", feed === current);
+        const speaking = feed === current;
+        changed = changed || subscription.tile.classList.contains("speaking") !== speaking;
+        subscription.tile.classList.toggle("speaking", speaking);
       }
+      if (changed && window.consilioStage) window.consilioStage.layout();
     }, SPEAKER_EVERY_MS);
   }
+
+  // --- the lobby's knock ----------------------------------------------------------------------
+  // Browsers let a page play sound only after a person's gesture; the context is made (or
+  // resumed) on the first click or key press. When sound stays blocked, the banner still shows.
+  function audioContext() {
+    const Context = window.AudioContext || window.webkitAudioContext;
+    if (!audio && Context) audio = new Context();
+    return audio;
+  }
+
+  for (const type of ["pointerdown", "keydown"]) {
+    document.addEventListener(
+      type,
+      () => {
+        const context = audioContext();
+        if (context && context.state === "suspended") context.resume().catch(() => {});
+      },
+      { capture: true, passive: true }
+    );
+  }
+
+  function chime(context) {
+    const now = context.currentTime;
+    [[880, 0], [1318.5, 0.16]].forEach(([frequency, at]) => {
+      const tone = context.createOscillator();
+      const volume = context.createGain();
+      tone.type = "sine";
+      tone.frequency.value = frequency;
+      volume.gain.setValueAtTime(0.0001, now + at);
+      volume.gain.exponentialRampToValueAtTime(0.2, now + at + 0.02);
+      volume.gain.exponentialRampToValueAtTime(0.0001, now + at + 0.35);
+      tone.connect(volume).connect(context.destination);
+      tone.start(now + at);
+      tone.stop(now + at + 0.4);
+    });
+    chimesPlayed += 1;
+  }
+
+  function knock() {
+    const context = audioContext();
+    if (!context) return;
+    if (context.state === "running") chime(context);
+    else context.resume().then(() => context.state === "running" && chime(context)).catch(() => {});
+  }
+
+  // --- keyboard -------------------------------------------------------------------------------
+  function panelOpener() {
+    return (
+      document.querySelector(`[aria-controls="${ids.panel}"][aria-expanded="true"]`) ||
+      document.getElementById(ids.people)
+    );
+  }
+
+  function closePanel() {
+    const opener = panelOpener();
+    click(ids.panelClose);
+    setTimeout(() => opener && opener.focus(), 50);
+  }
+
+  document.addEventListener("keydown", (event) => {
+    const target = event.target instanceof Element ? event.target : null;
+    if (!target) return;
+    const bar = target.closest(".meeting-controls");
+    if (bar && (event.key === "ArrowRight" || event.key === "ArrowLeft")) {
+      const buttons = [...bar.querySelectorAll("button:not([disabled])")];
+      const at = buttons.indexOf(target.closest("button"));
+      if (at < 0) return;
+      const step = event.key === "ArrowRight" ? 1 : -1;
+      buttons[(at + step + buttons.length) % buttons.length].focus();
+      event.preventDefault();
+    } else if (event.key === "Escape" && !event.defaultPrevented && target.closest(`#${ids.panel}`)) {
+      if (!window.matchMedia(WIDE).matches) closePanel();
+    }
+  });
+
+  document.addEventListener("click", (event) => {
+    const target = event.target instanceof Element ? event.target : null;
+    if (target && target.closest(`#${ids.panelClose}`) && event.isTrusted) {
+      const opener = panelOpener();
+      setTimeout(() => opener && opener.focus(), 50);
+    }
+  });
 
   function click(id) {
     const button = document.getElementById(id);
@@ -152,6 +247,7 @@
       window.consilioMeetingClient = client;
       watchQuality();
       watchSpeaker();
+      if (window.consilioStage) window.consilioStage.watch();
       try {
         await client.start();
         await fillDeviceSelects();
@@ -217,9 +313,14 @@
       input.dispatchEvent(new Event("change", { bubbles: true }));
       setTimeout(() => click(ids.snapshotSend), 200);
     },
+    knock,
+    get chimesPlayed() {
+      return chimesPlayed;
+    },
     leave() {
       clearInterval(qualityTimer);
       clearInterval(speakerTimer);
+      if (window.consilioStage) window.consilioStage.unwatch();
       stopPreview();
       if (retry) clearTimeout(retry);
       retry = null;

@@ -1,10 +1,10 @@
-"""A button whose action runs only after the person confirms it in a dialog.
+"""Buttons whose action runs only after the person confirms it in a dialog.
 
-Every destructive action on the admin pages goes through here (suspend a tenant, deactivate
-a user, delete a team, remove a domain ...): the dialog names who or what is affected and
-says what will happen, so a slip of the finger on a phone changes nothing. Radix's alert
-dialog traps focus while open, closes on Escape (= cancel) and gives focus back to the
-button that opened it.
+Every destructive action goes through here (suspend a tenant, deactivate a user, delete a team,
+remove a domain, end a meeting for everyone, remove a participant ...): the dialog names who or
+what is affected and says what will happen, so a slip of the finger on a phone changes nothing.
+Radix's alert dialog traps focus while open, closes on Escape (= cancel) and gives focus back
+to the button that opened it; cancel is focused first, so Enter alone never confirms.
 """
 
 from __future__ import annotations
@@ -40,10 +40,35 @@ def confirm_button(
         size: the trigger's size (``"1"`` in table rows and cards).
         props: passed to the trigger button (``class_name``, ``aria_label`` ...).
     """
+    return confirm_dialog(
+        rx.button(label, size=size, variant="soft", color_scheme="red", **props),
+        question,
+        subject=subject,
+        consequence=consequence,
+        confirm_label=confirm_label,
+        cancel_label=cancel_label,
+        on_confirm=on_confirm,
+    )
+
+
+def confirm_dialog(
+    trigger: rx.Component,
+    question: rx.Var[str] | str,
+    *,
+    subject: rx.Var[str] | str,
+    confirm_label: rx.Var[str] | str,
+    cancel_label: rx.Var[str] | str,
+    on_confirm: Any,
+    consequence: rx.Var[str] | str | None = None,
+    confirm_class: str = "",
+) -> rx.Component:
+    """``trigger`` (any button, e.g. an icon button) opens ``question`` about ``subject``, with
+    ``consequence`` saying what follows; only the red action runs ``on_confirm``.
+
+    The confirm button carries ``confirm-yes`` (and ``confirm_class``), cancel ``confirm-no``.
+    """
     return rx.alert_dialog.root(
-        rx.alert_dialog.trigger(
-            rx.button(label, size=size, variant="soft", color_scheme="red", **props)
-        ),
+        rx.alert_dialog.trigger(trigger),
         rx.alert_dialog.content(
             rx.alert_dialog.title(question, size="4"),
             rx.text(
@@ -69,7 +94,7 @@ def confirm_button(
                         confirm_label,
                         color_scheme="red",
                         on_click=on_confirm,
-                        class_name="confirm-yes",
+                        class_name=f"confirm-yes {confirm_class}".strip(),
                     )
                 ),
                 spacing="3",

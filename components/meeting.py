@@ -1,7 +1,9 @@
 """The meeting room's pieces: video stage, control bar, device choice, quality badge, and the
 hidden buttons through which the browser's media client (assets/meeting_room.js) reports back.
 
-Pure functions of values and handlers; app/pages/meeting.py binds them to the states.
+Pure functions of values and handlers; app/pages/meeting.py binds them to the states. How the
+room fills the screen (stage, self view in a corner, panel, control bar) is in
+assets/meeting.css; assets/meeting_stage.js places the video tiles to fit the stage.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ def media_scripts() -> rx.Component:
     return rx.fragment(
         rx.script(src="/devices.js"),
         rx.script(src="/meeting.js"),
+        rx.script(src="/meeting_stage.js"),
         rx.script(src="/meeting_room.js"),
     )
 
@@ -37,10 +40,15 @@ def bridge(handlers: dict[str, Any], *, upload_ids: tuple[str, ...] = ()) -> rx.
     )
 
 
-def video_stage(self_label: T) -> rx.Component:
-    """Remote tiles (added by the media client) and one's own picture."""
-    return rx.box(
-        rx.el.div(id="meeting-grid", role="region", aria_label=self_label),
+def video_stage(
+    label: T, self_label: T, *, overlays: tuple[rx.Component, ...], alone: rx.Component
+) -> rx.Component:
+    """The stage: remote tiles (added and placed by the media client to fit), one's own
+    picture small in a corner, ``alone`` while nobody else's picture is there (CSS hides it
+    as soon as a tile is), and ``overlays`` (notices, the lobby) along its top edge."""
+    return rx.el.section(
+        rx.el.div(id="meeting-grid"),
+        rx.box(alone, class_name="meeting-alone"),
         rx.box(
             rx.el.video(
                 id="meeting-self",
@@ -51,57 +59,93 @@ def video_stage(self_label: T) -> rx.Component:
             ),
             class_name="meeting-self-box",
         ),
-        position="relative",
-        width="100%",
-        display="flex",
-        flex_direction="column",
-        gap="0.5rem",
+        rx.box(*overlays, class_name="meeting-stage-top"),
+        class_name="meeting-stage",
+        aria_label=label,
     )
 
 
 @dataclasses.dataclass(frozen=True)
 class Toggle:
-    """A control bar button: icon, label for screen readers and tooltip, pressed state."""
+    """A control bar button: icon, label (its accessible name, shown beside the icon where
+    there is room and as a tooltip on hover, keyboard focus and touch), pressed state."""
 
     id: str
     icon: rx.Var[str] | str
     label: T
-    on_click: Any
-    pressed: rx.Var[bool] | bool = False
+    on_click: Any = None
+    pressed: rx.Var[bool] | bool | None = None  # None: an action, not an on/off switch
     color: str = "gray"
+    solid: bool = False  # a strong button (leave, end) rather than a soft one
     visible: rx.Var[bool] | bool = True
+    badge: rx.Var[int] | None = None  # a count shown on the button (waiting, unread)
+    badge_label: T | str = ""  # what the count means, for screen readers
+    controls: str = ""  # id of the panel this button opens and closes
+    expanded: rx.Var[bool] | None = None
 
 
-def _toggle(button: Toggle) -> rx.Component:
-    control = rx.tooltip(
-        rx.icon_button(
-            rx.icon(button.icon),
-            id=button.id,
-            on_click=button.on_click,
-            aria_label=button.label,
-            aria_pressed=button.pressed,
-            color_scheme=button.color,  # type: ignore[arg-type]
-            variant=rx.cond(button.pressed, "solid", "soft"),
-            size="3",
-            radius="full",
-        ),
-        content=button.label,
+def control_button(button: Toggle) -> rx.Component:
+    """One button of the control bar (not yet hidden when ``visible`` is false)."""
+    props: dict[str, Any] = {}
+    if button.pressed is not None:
+        props["aria_pressed"] = button.pressed
+    if button.controls:
+        props["aria_controls"] = button.controls
+        props["aria_expanded"] = button.expanded
+    if button.on_click is not None:
+        props["on_click"] = button.on_click
+    name = button.label
+    badge: list[rx.Component] = []
+    if button.badge is not None:
+        counted = button.label + " (" + button.badge.to_string() + " " + button.badge_label + ")"
+        name = rx.cond(button.badge > 0, counted, button.label).to(str)
+        badge = [
+            rx.cond(
+                button.badge > 0,
+                rx.el.span(button.badge, class_name="meeting-control-badge", aria_hidden="true"),
+                rx.fragment(),
+            )
+        ]
+    if button.solid:
+        variant: Any = "solid"
+    elif button.pressed is not None:
+        variant = rx.cond(button.pressed, "solid", "soft")
+    else:
+        variant = "soft"
+    return rx.button(
+        rx.icon(button.icon, size=20, aria_hidden="true"),
+        rx.el.span(button.label, class_name="meeting-control-label", aria_hidden="true"),
+        *badge,
+        id=button.id,
+        type="button",
+        aria_label=name,
+        data_tip=button.label,
+        color_scheme=button.color,  # type: ignore[arg-type]
+        variant=variant,
+        class_name="meeting-control",
+        **props,
     )
-    return rx.cond(button.visible, control, rx.fragment())
 
 
-def control_bar(*buttons: Toggle, label: T) -> rx.Component:
-    """The meeting's controls, centred, wrapping on narrow screens."""
-    return rx.flex(
-        *[_toggle(b) for b in buttons],
+def control(button: Toggle) -> rx.Component:
+    """A control bar button, present only when ``visible``."""
+    return rx.cond(button.visible, control_button(button), rx.fragment())
+
+
+def control_bar(*controls: rx.Component, label: T) -> rx.Component:
+    """The meeting's controls in one bar at the bottom of the screen, always in view; arrow
+    keys move between them as in any toolbar (Tab still visits each)."""
+    return rx.el.div(
+        *controls,
         role="toolbar",
         aria_label=label,
-        gap="3",
-        wrap="wrap",
-        justify="center",
-        width="100%",
-        padding_y="0.5em",
+        class_name="meeting-controls",
     )
+
+
+def control_gap() -> rx.Component:
+    """Space between groups of the control bar (the red leave / end group sits apart)."""
+    return rx.el.span(class_name="meeting-controls-gap", aria_hidden="true")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -140,6 +184,7 @@ def device_fields(texts: DeviceTexts) -> rx.Component:
         columns=rx.breakpoints(initial="1", sm="3"),
         spacing="3",
         width="100%",
+        class_name="meeting-devices",
     )
 
 

@@ -1,5 +1,9 @@
-"""The meeting room's side panels: participants (with the moderator's actions), the lobby,
-and the chat. Pure functions of values and handlers; app/pages/meeting_sections.py binds them.
+"""The meeting room's side panels: participants (with the moderator's actions, removal
+confirmed) and the chat; the lobby is in components/meeting_lobby.py. Pure functions of
+values and handlers; app/pages/meeting_sections.py binds them.
+
+The icon buttons carry their label as ``data-tip``: assets/meeting.css shows it as a tooltip
+on hover, keyboard focus and touch (a ``title`` shows on hover only).
 """
 
 from __future__ import annotations
@@ -8,6 +12,8 @@ import dataclasses
 from typing import Any
 
 import reflex as rx
+
+from components.confirm import confirm_dialog
 
 T = rx.Var[str]
 
@@ -54,6 +60,9 @@ class RosterTexts:
     remove: T
     lower_hand: T
     snapshot: T
+    remove_question: T
+    remove_detail: T
+    cancel: T
 
 
 def participants_list(
@@ -77,7 +86,8 @@ def participants_list(
                     rx.icon("hand"),
                     size="1",
                     variant="ghost",
-                    aria_label=texts.lower_hand,
+                    aria_label=texts.lower_hand + ": " + p.name,
+                    data_tip=texts.lower_hand,
                     on_click=on_lower_hand(p.key),
                 ),
                 rx.fragment(),
@@ -90,7 +100,7 @@ def participants_list(
                     size="1",
                     variant="soft",
                     aria_label=texts.make_presenter + ": " + p.name,
-                    title=texts.make_presenter,
+                    data_tip=texts.make_presenter,
                     on_click=on_presenter(p.key),
                     class_name="make-presenter",
                 ),
@@ -104,7 +114,7 @@ def participants_list(
                         size="1",
                         variant="soft",
                         aria_label=texts.mute + ": " + p.name,
-                        title=texts.mute,
+                        data_tip=texts.mute,
                         on_click=on_mute(p.key),
                         class_name="mute-participant",
                     ),
@@ -113,19 +123,27 @@ def participants_list(
                         size="1",
                         variant="soft",
                         aria_label=texts.snapshot + ": " + p.name,
-                        title=texts.snapshot,
+                        data_tip=texts.snapshot,
                         on_click=on_snapshot(p.key),
                         class_name="snapshot-participant",
                     ),
-                    rx.icon_button(
-                        rx.icon("user_x"),
-                        size="1",
-                        variant="soft",
-                        color_scheme="red",
-                        aria_label=texts.remove + ": " + p.name,
-                        title=texts.remove,
-                        on_click=on_remove(p.key),
-                        class_name="remove-participant",
+                    confirm_dialog(
+                        rx.icon_button(
+                            rx.icon("user_x"),
+                            size="1",
+                            variant="soft",
+                            color_scheme="red",
+                            aria_label=texts.remove + ": " + p.name,
+                            data_tip=texts.remove,
+                            class_name="remove-participant",
+                        ),
+                        texts.remove_question,
+                        subject=p.name,
+                        consequence=texts.remove_detail,
+                        confirm_label=texts.remove,
+                        cancel_label=texts.cancel,
+                        on_confirm=on_remove(p.key),
+                        confirm_class="confirm-remove",
                     ),
                     spacing="1",
                 ),
@@ -139,7 +157,7 @@ def participants_list(
                 border_radius="50%",
                 background=rx.cond(p.online, "var(--green-9)", "var(--gray-7)"),
                 flex_shrink="0",
-                title=rx.cond(p.online, "", texts.offline),
+                aria_hidden="true",
             ),
             rx.vstack(
                 rx.text(
@@ -149,6 +167,11 @@ def participants_list(
                     weight="medium",
                 ),
                 rx.hstack(
+                    rx.cond(
+                        p.online,
+                        rx.fragment(),
+                        rx.text(texts.offline, size="1", color_scheme="gray"),
+                    ),
                     rx.cond(p.role == "moderator", rx.badge(texts.host), rx.fragment()),
                     rx.cond(
                         p.presenter,
@@ -182,55 +205,6 @@ def participants_list(
         ),
         width="100%",
         spacing="2",
-    )
-
-
-def waiting_list(
-    rows: rx.Var[list[ParticipantRow]],
-    heading: T,
-    admit: T,
-    decline: T,
-    *,
-    on_admit: Any,
-    on_decline: Any,
-) -> rx.Component:
-    """Guests in the lobby with the moderator's admit / decline buttons (hidden when empty)."""
-    return rx.cond(
-        rows.length() > 0,
-        rx.vstack(
-            rx.heading(heading, size="3", as_="h2"),
-            rx.foreach(
-                rows,
-                lambda w: rx.hstack(
-                    rx.text(w.name, size="2", weight="medium", flex="1"),
-                    rx.button(
-                        admit,
-                        size="1",
-                        on_click=on_admit(w.key),
-                        class_name="admit-guest",
-                        aria_label=admit + ": " + w.name,
-                    ),
-                    rx.button(
-                        decline,
-                        size="1",
-                        variant="soft",
-                        color_scheme="red",
-                        on_click=on_decline(w.key),
-                        aria_label=decline + ": " + w.name,
-                    ),
-                    align="center",
-                    width="100%",
-                    class_name="waiting-row",
-                ),
-            ),
-            width="100%",
-            spacing="2",
-            padding="0.75em",
-            border="1px solid var(--amber-7)",
-            border_radius="var(--radius-3)",
-            id="meeting-waiting",
-        ),
-        rx.fragment(),
     )
 
 

@@ -15,7 +15,7 @@ from state.guard import caller_of
 from state.meeting import MeetingState
 from state.meeting_access import RoomAccessState
 from state.meeting_chat import MeetingChatState
-from state.meeting_media import MediaBridgeState
+from state.meeting_media import MediaBridgeState, room_script
 from state.meeting_roster import RosterState
 
 
@@ -84,6 +84,9 @@ class RoomEventsState(rx.State):
             meeting._close(roster.error)
             roster.error = ""
             return media._stop()
+        if roster._knock:  # a guest waits: a short sound for the moderator
+            roster._knock = False
+            return room_script("knock")
         return None
 
     async def _send_away(

@@ -26,19 +26,24 @@ class RosterState(rx.State):
 
     participants: list[ParticipantRow] = []
     waiting: list[ParticipantRow] = []
+    expected: list[ParticipantRow] = []  # invited or let in, not connected (shown when alone)
     presenter_key: str = ""
     locked: bool = False
     hand_raised: bool = False
     announcement: str = ""
     error: str = ""
+    _knock: bool = False  # a guest just came into the lobby: the moderator's page chimes
 
     def _refresh(self, att: Attending) -> None:
-        """Reload the list; announce who came or went (for screen readers too)."""
+        """Reload the lists; announce who came, went or raised a hand (the page's live region
+        reads it to screen readers) and knock when a guest starts waiting."""
         me = att.attendee.key
         before = {p.key: p for p in self.participants if p.online}
+        hands_before = {p.key for p in self.participants if p.hand}
         rows = [_row(v, me) for v in meetings.list_participants(att.db, att.attendee)]
         meeting = meetings.get_meeting(att.db, att.attendee)
         self.participants = rows
+        self.expected = [_row(v, me) for v in meetings.list_expected(att.db, att.attendee)]
         waiting_before = {w.key for w in self.waiting}
         self.waiting = [_row(v, me) for v in meeting_moderation.list_waiting(att.db, att.attendee)]
         newcomers = [w.name for w in self.waiting if w.key not in waiting_before]
@@ -46,15 +51,24 @@ class RosterState(rx.State):
         self.locked = meeting.locked
         self.hand_raised = any(r.hand for r in rows if r.me)
         after = {r.key: r for r in rows if r.online}
+        self._knock = bool(newcomers)
         if newcomers:
-            self.announcement = att.text("meeting.notice_waiting", name=", ".join(newcomers))
+            self._announce(att.text("meeting.notice_waiting", name=", ".join(newcomers)))
         elif before:  # not on the first load
             came = [r.name for k, r in after.items() if k not in before and k != me]
             went = [r.name for k, r in before.items() if k not in after and k != me]
+            hands = [r.name for r in rows if r.hand and r.key not in hands_before and not r.me]
             if came:
-                self.announcement = att.text("meeting.notice_joined", name=", ".join(came))
+                self._announce(att.text("meeting.notice_joined", name=", ".join(came)))
             elif went:
-                self.announcement = att.text("meeting.notice_left", name=", ".join(went))
+                self._announce(att.text("meeting.notice_left", name=", ".join(went)))
+            elif hands:
+                self._announce(att.text("meeting.notice_hand", name=", ".join(hands)))
+
+    def _announce(self, text: str) -> None:
+        """Say ``text`` in the live region; the same news twice still changes the region's
+        text (a screen reader reads only changes)."""
+        self.announcement = text if self.announcement != text else text + "\u00a0"
 
     @attending
     def _reload(self, att: Attending) -> None:

@@ -59,6 +59,7 @@ HANDLERS: dict[str, set[str]] = {
     "RecoveryState": {"activate", "clear", "forgot", "open_link", "reset_with_link"},
     "RoomAccessState": set(),
     "RoomEventsState": {"listen"},
+    "RoomPanelState": {"close", "show", "start", "toggle"},
     "RosterState": {"admit", "lower_hand", "make_presenter", "mute", "remove", "toggle_hand",
                     "toggle_lock"},
     "SessionState": {"enter", "go_home", "logout", "peek"},

@@ -1,29 +1,24 @@
-"""The meeting room page: join screen, the room itself, and what follows leaving."""
+"""The meeting page: join screen, lobby, the room itself (app/pages/meeting_room.py), and
+what follows leaving, in the meeting's own frame (no site navigation, no sign-in)."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from app import routes
-from app.pages.layout import href, page
-from app.pages.meeting_sections import devices, feedback_card, side_panel
+from app.pages.layout import href
+from app.pages.meeting_room import room, room_bar
+from app.pages.meeting_sections import devices, feedback_card
 from components.feedback import error_callout, spinner_block
 from components.forms import labelled_switch
-from components.meeting import (
-    Toggle,
-    bridge,
-    control_bar,
-    media_scripts,
-    preview_video,
-    quality_badge,
-    video_stage,
-)
-from state.locale import t
+from components.meeting import media_scripts, preview_video
+from components.meeting_frame import entry_box, meeting_frame
+from components.shell import Brand, FooterLinks, LanguageChoice
+from state.language import LanguageState
+from state.locale import LocaleState, t
 from state.meeting import MeetingState
-from state.meeting_chat import SNAPSHOT_UPLOAD_ID, MeetingChatState
 from state.meeting_events import RoomEventsState
 from state.meeting_media import MediaBridgeState
-from state.meeting_roster import RosterState
 from state.tenant import TenantState
 
 
@@ -124,122 +119,6 @@ def _join_screen() -> rx.Component:
     )
 
 
-def _controls() -> rx.Component:
-    return control_bar(
-        Toggle(
-            "meeting-mic",
-            rx.cond(MediaBridgeState.mic_on, "mic", "mic_off"),
-            rx.cond(MediaBridgeState.mic_on, t("meeting.mic_off"), t("meeting.mic_on")),
-            MediaBridgeState.toggle_mic,
-            pressed=~MediaBridgeState.mic_on,
-        ),
-        Toggle(
-            "meeting-cam",
-            rx.cond(MediaBridgeState.cam_on, "video", "video_off"),
-            rx.cond(MediaBridgeState.cam_on, t("meeting.cam_off"), t("meeting.cam_on")),
-            MediaBridgeState.toggle_cam,
-            pressed=~MediaBridgeState.cam_on,
-        ),
-        Toggle(
-            "meeting-share",
-            "monitor_up",
-            rx.cond(MediaBridgeState.sharing, t("meeting.stop_share"), t("meeting.share_screen")),
-            rx.call_script("window.consilioRoom && window.consilioRoom.toggleScreen()"),
-            pressed=MediaBridgeState.sharing,
-            visible=RosterState.presenter_key == MeetingState.my_key,
-        ),
-        Toggle(
-            "meeting-hand",
-            "hand",
-            rx.cond(RosterState.hand_raised, t("meeting.lower_hand"), t("meeting.raise_hand")),
-            RosterState.toggle_hand,
-            pressed=RosterState.hand_raised,
-        ),
-        Toggle(
-            "meeting-lock",
-            rx.cond(RosterState.locked, "lock", "lock_open"),
-            rx.cond(RosterState.locked, t("meeting.unlock"), t("meeting.lock")),
-            RosterState.toggle_lock,
-            pressed=RosterState.locked,
-            visible=MeetingState.is_moderator,
-        ),
-        Toggle("meeting-leave", "phone_off", t("meeting.leave"), MeetingState.leave, color="red"),
-        Toggle(
-            "meeting-end",
-            "circle_stop",
-            t("meeting.end"),
-            MeetingState.end_for_all,
-            color="red",
-            visible=MeetingState.is_moderator,
-        ),
-        label=t("meeting.controls"),
-    )
-
-
-def _room() -> rx.Component:
-    return rx.vstack(
-        rx.hstack(
-            rx.heading(MeetingState.title, size="5", as_="h1"),
-            rx.cond(
-                RosterState.locked,
-                rx.badge(rx.icon("lock", size=12), t("meeting.locked_badge")),
-                rx.fragment(),
-            ),
-            quality_badge(
-                t("meeting.quality_good"),
-                t("meeting.quality_fair"),
-                t("meeting.quality_poor"),
-                t("meeting.quality"),
-            ),
-            rx.match(
-                MediaBridgeState.connection,
-                (
-                    "connected",
-                    rx.badge(t("meeting.connected"), color_scheme="green", id="meeting-connection"),
-                ),
-                (
-                    "reconnecting",
-                    rx.badge(
-                        t("meeting.reconnecting"), color_scheme="amber", id="meeting-connection"
-                    ),
-                ),
-                rx.badge(t("meeting.connecting"), color_scheme="gray", id="meeting-connection"),
-            ),
-            align="center",
-            wrap="wrap",
-        ),
-        rx.box(
-            RosterState.announcement, role="status", aria_live="polite", class_name="rt-r-size-1"
-        ),
-        error_callout(MeetingState.error),
-        error_callout(MediaBridgeState.error),
-        error_callout(RosterState.error),
-        rx.grid(
-            rx.vstack(video_stage(t("meeting.you")), _controls(), width="100%"),
-            side_panel(),
-            columns=rx.breakpoints(initial="1", md="minmax(0, 1fr) 340px"),
-            spacing="4",
-            width="100%",
-        ),
-        bridge(
-            {
-                "meeting-reconnect": MeetingState.reconnect,
-                "meeting-connected": MediaBridgeState.media_connected,
-                "meeting-screen-on": MediaBridgeState.screen_started,
-                "meeting-screen-off": MediaBridgeState.screen_ended,
-                "meeting-media-failed": MediaBridgeState.media_failed,
-                "meeting-snapshot-send": MeetingChatState.store_snapshot(
-                    rx.upload_files(upload_id=SNAPSHOT_UPLOAD_ID)  # type: ignore[call-arg]
-                ),
-            },
-            upload_ids=(SNAPSHOT_UPLOAD_ID,),
-        ),
-        width="100%",
-        spacing="3",
-        on_mount=RoomEventsState.listen,
-    )
-
-
 def _lobby() -> rx.Component:
     return rx.center(
         rx.vstack(
@@ -269,35 +148,77 @@ def _after(text: rx.Var[str], *actions: rx.Component) -> rx.Component:
     )
 
 
+def _frame(*content: rx.Component) -> rx.Component:
+    """The tenant's brand and language around the meeting, for guests and host alike."""
+    return rx.cond(
+        TenantState.found,
+        meeting_frame(
+            *content,
+            in_room=MeetingState.phase == "room",
+            room_bar=room_bar(),
+            brand=Brand(
+                TenantState.name,
+                TenantState.logo_url,
+                TenantState.favicon_url,
+                TenantState.primary_color,
+                TenantState.accent_color,
+                TenantState.on_primary,
+                href(routes.LANDING),
+            ),
+            language=LanguageChoice(
+                LocaleState.lang, TenantState.languages, t("common.language"), LanguageState.choose
+            ),
+            footer=FooterLinks(
+                t("footer.imprint"),
+                TenantState.imprint_url,
+                t("footer.privacy"),
+                TenantState.privacy_url,
+                t("footer.terms"),
+                TenantState.terms_url,
+            ),
+            skip_label=t("nav.skip"),
+        ),
+        rx.center(
+            rx.callout(t("notfound.tenant"), icon="circle_alert", color_scheme="red"),
+            padding_top="20vh",
+        ),
+    )
+
+
 def meeting() -> rx.Component:
     """The meeting page (``/meeting/{room}``, guests with ``?k=``)."""
-    return page(
+    return _frame(
         media_scripts(),
         rx.match(
             MeetingState.phase,
-            ("join", _join_screen()),
-            ("room", _room()),
-            ("lobby", _lobby()),
+            ("join", entry_box(_join_screen())),
+            ("room", room()),
+            ("lobby", entry_box(_lobby())),
             (
                 "left",
-                _after(
-                    t("meeting.left"),
-                    rx.button(
-                        t("meeting.rejoin"),
-                        on_click=MeetingState.rejoin,
-                        id="meeting-rejoin",
-                        variant="soft",
-                    ),
-                    feedback_card(),
+                entry_box(
+                    _after(
+                        t("meeting.left"),
+                        rx.button(
+                            t("meeting.rejoin"),
+                            on_click=MeetingState.rejoin,
+                            id="meeting-rejoin",
+                            variant="soft",
+                        ),
+                        feedback_card(),
+                    )
                 ),
             ),
             (
                 "closed",
-                _after(
-                    MeetingState.closed_text, rx.link(t("common.back_home"), href=href(routes.HOME))
+                entry_box(
+                    _after(
+                        MeetingState.closed_text,
+                        rx.link(t("common.back_home"), href=href(routes.HOME)),
+                    )
                 ),
             ),
-            spinner_block(t("app.loading")),
+            entry_box(spinner_block(t("app.loading"))),
         ),
     )
 

@@ -1,24 +1,22 @@
-"""Sections of the meeting page: device choice, the side panel (participants, chat, invite,
-devices) and the feedback card shown after leaving."""
+"""Sections of the meeting page: device choice, the side panel (participants and lobby, chat,
+invite, continuing on a phone, devices) and the feedback card shown after leaving."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import reflex as rx
 
 from components.feedback import error_callout, notice_callout
 from components.meeting import DeviceTexts, device_fields
-from components.meeting_panels import (
-    ChatTexts,
-    RosterTexts,
-    chat_panel,
-    participants_list,
-    waiting_list,
-)
+from components.meeting_lobby import LobbyTexts, waiting_list
+from components.meeting_panels import ChatTexts, RosterTexts, chat_panel, participants_list
 from state.locale import t
 from state.meeting import MeetingState
 from state.meeting_chat import UPLOAD_ID, MeetingChatState
 from state.meeting_feedback import MeetingFeedbackState
 from state.meeting_invite import MeetingInviteState
+from state.meeting_panel import RoomPanelState
 from state.meeting_roster import RosterState
 
 # The browser's own cap; the tenant's limit (at most 25 MB) is checked on the server.
@@ -38,37 +36,33 @@ def devices() -> rx.Component:
 
 
 def invite_panel() -> rx.Component:
-    """Invite someone (moderator) and continue on a phone."""
+    """Invite one more person (the moderator): a personal link to copy, show or mail."""
     return rx.vstack(
-        rx.cond(
-            MeetingState.is_moderator,
-            rx.form(
-                rx.vstack(
-                    rx.heading(t("meeting.invite"), size="3", as_="h2"),
-                    rx.el.label(t("meeting.invite_name"), html_for="meeting-invite-name"),
-                    rx.input(
-                        id="meeting-invite-name",
-                        name="meeting-invite-name",
-                        value=MeetingInviteState.name,
-                        on_change=MeetingInviteState.set_name,
-                        width="100%",
-                    ),
-                    rx.el.label(t("meeting.invite_email"), html_for="meeting-invite-email"),
-                    rx.input(
-                        id="meeting-invite-email",
-                        name="meeting-invite-email",
-                        type="email",
-                        value=MeetingInviteState.email,
-                        on_change=MeetingInviteState.set_email,
-                        width="100%",
-                    ),
-                    rx.button(t("meeting.invite_create"), type="submit", id="meeting-invite"),
+        rx.form(
+            rx.vstack(
+                rx.heading(t("meeting.invite"), size="3", as_="h2"),
+                rx.el.label(t("meeting.invite_name"), html_for="meeting-invite-name"),
+                rx.input(
+                    id="meeting-invite-name",
+                    name="meeting-invite-name",
+                    value=MeetingInviteState.name,
+                    on_change=MeetingInviteState.set_name,
                     width="100%",
                 ),
-                on_submit=MeetingInviteState.invite,
+                rx.el.label(t("meeting.invite_email"), html_for="meeting-invite-email"),
+                rx.input(
+                    id="meeting-invite-email",
+                    name="meeting-invite-email",
+                    type="email",
+                    value=MeetingInviteState.email,
+                    on_change=MeetingInviteState.set_email,
+                    width="100%",
+                ),
+                rx.button(t("meeting.invite_create"), type="submit", id="meeting-invite"),
                 width="100%",
             ),
-            rx.fragment(),
+            on_submit=MeetingInviteState.invite,
+            width="100%",
         ),
         error_callout(MeetingInviteState.error),
         notice_callout(MeetingInviteState.notice),
@@ -86,6 +80,7 @@ def invite_panel() -> rx.Component:
                     rx.icon_button(
                         rx.icon("copy"),
                         aria_label=t("meeting.copy"),
+                        data_tip=t("meeting.copy"),
                         on_click=rx.set_clipboard(MeetingInviteState.link),
                     ),
                     width="100%",
@@ -95,20 +90,30 @@ def invite_panel() -> rx.Component:
             ),
             rx.fragment(),
         ),
-        rx.divider(),
+        width="100%",
+        spacing="3",
+    )
+
+
+def phone_panel() -> rx.Component:
+    """Continue on a phone: a QR code with a link to one's own seat."""
+    return rx.vstack(
+        rx.heading(t("meeting.handover"), size="3", as_="h2"),
+        rx.text(t("meeting.handover_text"), size="2"),
         rx.button(
             rx.icon("smartphone"),
             t("meeting.handover"),
             variant="soft",
             on_click=MeetingInviteState.hand_over,
+            id="meeting-handover",
         ),
         rx.cond(
             MeetingInviteState.handover_qr != "",
-            rx.vstack(
-                rx.text(t("meeting.handover_text"), size="2"),
-                rx.image(
-                    src=MeetingInviteState.handover_qr, alt=t("meeting.handover"), width="160px"
-                ),
+            rx.image(
+                src=MeetingInviteState.handover_qr,
+                alt=t("meeting.handover"),
+                width="160px",
+                id="meeting-handover-qr",
             ),
             rx.fragment(),
         ),
@@ -133,6 +138,9 @@ def _participants() -> rx.Component:
             remove=t("meeting.remove"),
             lower_hand=t("meeting.lower_hand"),
             snapshot=t("meeting.snapshot"),
+            remove_question=t("meeting.remove_question"),
+            remove_detail=t("meeting.remove_detail"),
+            cancel=t("common.cancel"),
         ),
         moderator=MeetingState.is_moderator,
         on_presenter=RosterState.make_presenter,
@@ -167,47 +175,109 @@ def _chat() -> rx.Component:
     )
 
 
+def lobby_texts() -> LobbyTexts:
+    """Labels of the lobby (panel list and stage banner)."""
+    return LobbyTexts(
+        heading=t("meeting.waiting_heading"),
+        admit=t("meeting.admit"),
+        decline=t("meeting.decline"),
+        decline_question=t("meeting.decline_question"),
+        decline_detail=t("meeting.remove_detail"),
+        cancel=t("common.cancel"),
+    )
+
+
 def _lobby() -> rx.Component:
     """Guests waiting to be let in (the moderator's view)."""
     return waiting_list(
         RosterState.waiting,
-        t("meeting.waiting_heading"),
-        t("meeting.admit"),
-        t("meeting.decline"),
+        lobby_texts(),
         on_admit=RosterState.admit,
         on_decline=RosterState.remove,
     )
 
 
+def _tab(
+    value: str, icon: str, label: rx.Var[str], *extra: rx.Component, **props: Any
+) -> rx.Component:
+    """A tab of the side panel: icon over a short label, so five fit a phone's width."""
+    return rx.tabs.trigger(
+        rx.el.span(
+            rx.icon(icon, size=16, aria_hidden="true"),
+            rx.el.span(label, class_name="meeting-tab-label"),
+            *extra,
+            class_name="meeting-tab",
+        ),
+        value=value,
+        **props,
+    )
+
+
+def _count(count: rx.Var[int]) -> rx.Component:
+    return rx.cond(
+        count > 0, rx.badge(count, size="1", class_name="meeting-tab-count"), rx.fragment()
+    )
+
+
+def _panel_content(value: str, *children: rx.Component) -> rx.Component:
+    return rx.tabs.content(
+        rx.vstack(*children, spacing="3", width="100%"),
+        value=value,
+        class_name="meeting-panel-content",
+    )
+
+
 def side_panel() -> rx.Component:
-    """Participants and lobby, chat, invitations and devices as tabs."""
-    return rx.tabs.root(
-        rx.tabs.list(
-            rx.tabs.trigger(t("meeting.participants"), value="people"),
-            rx.tabs.trigger(
-                t("meeting.chat"),
-                rx.cond(
-                    MeetingChatState.unread > 0,
-                    rx.badge(MeetingChatState.unread, margin_left="0.3em"),
-                    rx.fragment(),
+    """Participants and lobby, chat, invitations, continuing on a phone and devices as tabs;
+    beside the stage on a laptop, a sheet over it on phones and tablets (closed by its button
+    or Escape)."""
+    return rx.el.aside(
+        rx.tabs.root(
+            rx.box(
+                rx.tabs.list(
+                    _tab(
+                        "people",
+                        "users",
+                        t("meeting.tab_people"),
+                        _count(RosterState.waiting.length()),
+                    ),
+                    _tab(
+                        "chat",
+                        "message_square",
+                        t("meeting.chat"),
+                        _count(MeetingChatState.unread),
+                        id="meeting-chat-tab",
+                        on_click=MeetingChatState.mark_read,
+                    ),
+                    rx.cond(
+                        MeetingState.is_moderator,
+                        _tab("invite", "user_plus", t("meeting.invite")),
+                        rx.fragment(),
+                    ),
+                    _tab("phone", "smartphone", t("meeting.tab_phone")),
+                    _tab("devices", "settings", t("meeting.devices")),
+                    size="1",
+                    class_name="meeting-tabs",
                 ),
-                value="chat",
-                id="meeting-chat-tab",
-                on_click=MeetingChatState.mark_read,
+                rx.icon_button(
+                    rx.icon("x"),
+                    variant="ghost",
+                    color_scheme="gray",
+                    aria_label=t("meeting.close_panel"),
+                    data_tip=t("meeting.close_panel"),
+                    on_click=RoomPanelState.close,
+                    id="meeting-panel-close",
+                ),
+                class_name="meeting-panel-head",
             ),
-            rx.tabs.trigger(t("meeting.invite"), value="invite"),
-            rx.tabs.trigger(t("meeting.devices"), value="devices"),
-        ),
-        rx.tabs.content(
-            rx.vstack(_lobby(), _participants(), padding_top="0.75em", spacing="3"), value="people"
-        ),
-        rx.tabs.content(
-            rx.box(error_callout(MeetingChatState.error), _chat(), padding_top="0.75em"),
-            value="chat",
-        ),
-        rx.tabs.content(rx.box(invite_panel(), padding_top="0.75em"), value="invite"),
-        rx.tabs.content(
-            rx.vstack(
+            _panel_content("people", _lobby(), _participants()),
+            _panel_content("chat", error_callout(MeetingChatState.error), _chat()),
+            _panel_content(
+                "invite", rx.cond(MeetingState.is_moderator, invite_panel(), rx.fragment())
+            ),
+            _panel_content("phone", phone_panel()),
+            _panel_content(
+                "devices",
                 devices(),
                 rx.button(
                     rx.icon("switch_camera"),
@@ -217,13 +287,15 @@ def side_panel() -> rx.Component:
                         "window.consilioRoom && window.consilioRoom.flipCamera()"
                     ),
                 ),
-                padding_top="0.75em",
-                spacing="3",
             ),
-            value="devices",
+            value=rx.cond(RoomPanelState.panel != "", RoomPanelState.panel, "people"),
+            on_change=RoomPanelState.show,
+            class_name="meeting-panel-tabs",
         ),
-        default_value="people",
-        width="100%",
+        id="meeting-panel",
+        aria_label=t("meeting.panel"),
+        data_open=RoomPanelState.panel != "",
+        class_name="meeting-panel",
     )
 
 

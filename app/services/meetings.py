@@ -286,6 +286,30 @@ def list_participants(session: Session, attendee: Attendee) -> list[ParticipantV
     return sorted(views, key=lambda v: (v.role != MeetingRole.MODERATOR, v.name.lower()))
 
 
+def list_expected(session: Session, attendee: Attendee) -> list[ParticipantView]:
+    """Who the room still waits for, so someone alone in it sees who is coming.
+
+    That is everyone invited who has not entered yet (an invitation may have no name: ``""``)
+    and everyone let in whose connection is down (the host, for a guest who is early); guests
+    in the lobby are not listed (the moderator sees them apart), nor the caller. Moderators
+    first.
+    """
+    require_in_room(attendee)
+    rows = session.exec(
+        scoped(attendee.ctx, MeetingParticipant).where(
+            MeetingParticipant.meeting_id == attendee.meeting_id,
+            MeetingParticipant.removed_at.is_(None),  # type: ignore[union-attr]
+            MeetingParticipant.key != attendee.key,
+        )
+    ).all()
+    views = [
+        ParticipantView(p.key, p.name, p.role, False, False, False)
+        for p in rows
+        if not p.online and (p.consent_at is None or p.admitted_at is not None)
+    ]
+    return sorted(views, key=lambda v: (v.role != MeetingRole.MODERATOR, v.name.lower()))
+
+
 def participant_by_key(session: Session, attendee: Attendee, key: str) -> MeetingParticipant:
     """A participant of the attendee's meeting (NotFound when removed or unknown)."""
     row = session.exec(
@@ -359,6 +383,7 @@ def invite(
         participant=participant.key,
         mailed=bool(address),
     )
+    publish_after_commit(session, meeting.room, {"type": "participants"})  # who is expected
     return link
 
 

@@ -84,7 +84,10 @@ def open_room_as_advisor(page: Page, title: str) -> None:
 
 
 def invite(advisor: Page, name: str) -> str:
-    advisor.get_by_role("tab", name="Einladen").click()
+    tab = advisor.get_by_role("tab", name="Einladen")
+    if not tab.is_visible():  # on a phone the panel starts closed
+        advisor.locator("#meeting-people").click()
+    tab.click()
     advisor.locator("#meeting-invite-name").fill(name)
     advisor.locator("#meeting-invite").click()
     link = advisor.locator("#meeting-invite-link")
@@ -138,7 +141,7 @@ def test_advisor_and_customer_meet_share_chat_and_the_advisor_moderates(
         expect(advisor.locator("#meeting-quality")).to_have_attribute(
             "data-level", re.compile("good|fair|poor"), timeout=10_000
         )
-        advisor.get_by_role("tab", name="Teilnehmende").click()
+        advisor.get_by_role("tab", name="Personen").click()
         eva_row = advisor.locator(".participant-row", has_text="Eva Kunde")
         expect(eva_row).to_be_visible()
         screenshots(customer, "meeting-room-customer")
@@ -157,8 +160,9 @@ def test_advisor_and_customer_meet_share_chat_and_the_advisor_moderates(
         sees_video_of(advisor, 1, "#meeting-grid video.remote-screen-video")
         expect(advisor.locator("#meeting-share")).to_have_count(0)
 
-        # Chat with a file: Eva writes and shares a photo; the advisor downloads it.
-        customer.get_by_role("tab", name="Chat").click()
+        # Chat with a file: Eva writes and shares a photo; the advisor downloads it. On her
+        # phone the chat opens as a sheet over the stage.
+        customer.locator("#meeting-chat-toggle").click()
         customer.locator("#meeting-chat-input").fill("Hier das Foto vom Schaden")
         customer.locator("#meeting-chat-input").press("Enter")
         photo = tmp_path / "schaden.png"
@@ -179,19 +183,20 @@ def test_advisor_and_customer_meet_share_chat_and_the_advisor_moderates(
         expect(customer.get_by_text("Diese Datei kann nicht geteilt werden")).to_be_visible()
 
         # A snapshot of Eva's camera (claims inspection): she is told, both find it in the chat.
-        advisor.get_by_role("tab", name="Teilnehmende").click()
+        advisor.get_by_role("tab", name="Personen").click()
         eva_row.locator(".snapshot-participant").click()
         expect(customer.get_by_text("hat ein Foto Ihrer Kamera aufgenommen").first).to_be_visible()
         advisor.get_by_role("tab", name="Chat").click()
         expect(advisor.locator(".chat-line", has_text="📷 Eva Kunde")).to_be_visible()
 
         # Moderation: mute Eva's microphone, then remove her; her link stops working.
-        advisor.get_by_role("tab", name="Teilnehmende").click()
+        advisor.get_by_role("tab", name="Personen").click()
         eva_row.locator(".mute-participant").click()
         expect(customer.locator("#meeting-mic")).to_have_attribute(
             "aria-label", "Mikrofon einschalten"
         )
         eva_row.locator(".remove-participant").click()
+        advisor.locator(".confirm-remove").click()  # removing asks first
         expect(customer.locator("#meeting-closed")).to_have_text(re.compile("entfernt"))
         expect(advisor.locator(".participant-row", has_text="Eva Kunde")).to_have_count(0)
         advisor.wait_for_function(
@@ -213,16 +218,21 @@ def test_advisor_and_customer_meet_share_chat_and_the_advisor_moderates(
         )
 
 
-def test_with_the_lobby_on_a_guest_waits_until_the_advisor_lets_them_in(
-    browser: Browser, stack: Stack
-) -> None:
-    with person(browser, stack.app_url) as admin:
+def turn_lobby_on(browser: Browser, app_url: str) -> None:
+    """The demo tenant's admin makes guests wait in a lobby until the host lets them in."""
+    with person(browser, app_url) as admin:
         sign_in(admin, "admin@alpina.example")
         expect(admin).to_have_url(re.compile(r"/admin/users$"))
         admin.goto("/t/demo/admin/branding")
         admin.locator("#meeting-lobby").click()
         admin.locator("#meeting-settings-save").click()
         expect(admin.get_by_text("Die Besprechungseinstellungen sind gespeichert.")).to_be_visible()
+
+
+def test_with_the_lobby_on_a_guest_waits_until_the_advisor_lets_them_in(
+    browser: Browser, stack: Stack
+) -> None:
+    turn_lobby_on(browser, stack.app_url)
     with (
         person(browser, stack.app_url) as advisor,
         person(browser, stack.app_url, viewport=PHONE) as guest,
@@ -235,7 +245,7 @@ def test_with_the_lobby_on_a_guest_waits_until_the_advisor_lets_them_in(
         guest.locator("#meeting-join").click()
         expect(guest.locator("#meeting-lobby")).to_be_visible()
         screenshots(guest, "meeting-lobby")
-        advisor.get_by_role("tab", name="Teilnehmende").click()
+        advisor.get_by_role("tab", name="Personen").click()
         advisor.locator(".waiting-row", has_text="Paul Gast").locator(".admit-guest").click()
         expect(guest.locator("#meeting-connection")).to_have_text("Verbunden", timeout=30_000)
         sees_video_of(guest, 1)

@@ -231,6 +231,43 @@ def test_presence_reported_by_the_node_shows_in_the_list(
     assert (row.online, row.hand_raised) == (False, False)
 
 
+def test_someone_alone_in_the_room_sees_who_is_still_expected(
+    db: Session, alpha: TenantWorld, room: str
+) -> None:
+    host = host_of(db, alpha, room)
+    meetings.invite(db, host, name="Paul Eingeladen")
+    db.commit()
+    assert [v.name for v in meetings.list_expected(db, host)] == ["Paul Eingeladen"]
+    early = guest(db, alpha, host, name="Eva Früh")  # entered, not connected yet
+    meetings.record_presence(db, room, early.key, True)
+    db.commit()
+    # The guest connected: no longer expected; the host (not connected) is, for the guest.
+    assert [v.name for v in meetings.list_expected(db, host)] == ["Paul Eingeladen"]
+    seen_by_guest = meetings.list_expected(db, early)
+    assert [(v.name, v.role) for v in seen_by_guest] == [
+        (alpha.advisor.display_name, "moderator"),
+        ("Paul Eingeladen", "participant"),
+    ]
+    paul = next(v for v in seen_by_guest if v.name == "Paul Eingeladen")
+    meeting_moderation.remove_participant(db, host, paul.key)
+    db.commit()
+    assert meetings.list_expected(db, host) == []
+
+
+def test_a_guest_in_the_lobby_is_not_expected_but_waiting(
+    db: Session, alpha: TenantWorld, room: str
+) -> None:
+    tenant = db.get(Tenant, alpha.tenant.id)
+    assert tenant is not None
+    tenant.meeting_lobby = True
+    db.add(tenant)
+    db.commit()
+    host = host_of(db, alpha, room)
+    guest(db, alpha, host, name="Eva Wartend")
+    assert meetings.list_expected(db, host) == []
+    assert [w.name for w in meeting_moderation.list_waiting(db, host)] == ["Eva Wartend"]
+
+
 def test_with_a_lobby_guests_wait_until_admitted_and_get_no_media_pass_before(
     db: Session, alpha: TenantWorld, room: str
 ) -> None:
