@@ -22,9 +22,10 @@ CUSTOMER = "clara.kunde@example.com"
 OPEN_TITLE = "Hausrat-Check"
 PAST_TITLE = "Jahresgespräch Vorsorge"
 OTHERS_TITLE = "Beratung Fremdkunde"
-# A tenant whose admins never set a privacy notice, and one that adopted the default notice.
-NO_NOTICE_SLUG, NO_NOTICE_ROOM, NO_NOTICE_LINK = "ohne", "e2e-no-notice-room", "e2e-ohne-seat"
-DEFAULT_SLUG, DEFAULT_ROOM, DEFAULT_LINK = "kasse", "e2e-default-room", "e2e-kasse-seat"
+# A tenant whose admins have not set a privacy notice yet (a guest is invited to its room).
+NO_NOTICE_SLUG, NO_NOTICE_NAME = "ohne", "Ohne Hinweis AG"
+NO_NOTICE_ROOM, NO_NOTICE_LINK = "e2e-no-notice-room", "e2e-ohne-seat"
+NO_NOTICE_ADMIN = "admin@ohne.example"
 SUSPENDED_SLUG = "gesperrt"
 
 
@@ -104,21 +105,18 @@ def main() -> None:
         session.add(_seat(past_one, email=CUSTOMER.upper()))  # addresses match in any case
         session.add(_seat(others, email="someone.else@example.com"))
 
-        for slug, name, room, link, default in (
-            (NO_NOTICE_SLUG, "Ohne Hinweis AG", NO_NOTICE_ROOM, NO_NOTICE_LINK, False),
-            (DEFAULT_SLUG, "Kasse am Markt", DEFAULT_ROOM, DEFAULT_LINK, True),
-        ):
-            tenant = Tenant(
-                slug=slug, name=name, admins_need_2fa=False, privacy_default_notice=default,
-                meeting_lobby=True,  # a guest who enters waits: no media node needed
-            )  # fmt: skip
-            session.add(tenant)
-            session.flush()
-            host = _user(tenant, f"berater@{slug}.example", "Bruno Berater", Role.ADVISOR)
-            session.add(host)
-            session.flush()
-            meeting = _hosted(session, tenant, host, "Erstgespräch", room)
-            session.add(_seat(meeting, link=link))
+        ohne = Tenant(
+            slug=NO_NOTICE_SLUG, name=NO_NOTICE_NAME, admins_need_2fa=False,
+            meeting_lobby=True,  # a guest who enters waits: no media node needed
+        )  # fmt: skip
+        session.add(ohne)
+        session.flush()
+        host = _user(ohne, f"berater@{NO_NOTICE_SLUG}.example", "Bruno Berater", Role.ADVISOR)
+        session.add(host)
+        session.add(_user(ohne, NO_NOTICE_ADMIN, "Olga Admin", Role.ADMIN))
+        session.flush()
+        meeting = _hosted(session, ohne, host, "Erstgespräch", NO_NOTICE_ROOM)
+        session.add(_seat(meeting, link=NO_NOTICE_LINK))
         session.add(Tenant(slug=SUSPENDED_SLUG, name="Gesperrte Bank", active=False))
 
 

@@ -28,7 +28,13 @@ def landing() -> rx.Component:
         rx.vstack(
             rx.box(
                 rx.vstack(
-                    rx.heading(TenantState.name, size="3", color="var(--brand-accent)", as_="p"),
+                    rx.text(
+                        TenantState.name,
+                        size="5",
+                        weight="bold",
+                        color="var(--brand-accent)",
+                        as_="p",
+                    ),
                     rx.heading(t("landing.hero_title"), size="8", as_="h1"),
                     rx.text(
                         t("landing.hero_text"), size="4", color_scheme="gray", max_width="40em"
