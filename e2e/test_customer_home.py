@@ -42,6 +42,7 @@ def test_customer_sees_open_and_past_meetings_their_advisor_and_the_test_center(
     expect(page).to_have_url(re.compile(r"/t/demo/meeting/[\w-]+$"))  # the session, no link
     expect(page.get_by_role("heading", name=OPEN_TITLE)).to_be_visible()
     expect(page.locator("#meeting-consent")).to_be_visible()
+    expect(page.locator("#meeting-name")).to_have_value("Clara Kunde")
     expect(page.locator("#meeting-privacy-notice")).to_have_attribute(
         "href", "https://alpina.example/datenschutz"
     )

@@ -132,6 +132,17 @@ def _customer_meetings() -> rx.Component:
     return card(
         t("customer.meetings"),
         error_callout(CustomerHomeState.error),
+        rx.cond(
+            CustomerHomeState.loaded | (CustomerHomeState.error != ""),
+            _customer_meeting_lists(),
+            spinner_block(t("app.loading")),
+        ),
+        id="customer-meetings",
+    )
+
+
+def _customer_meeting_lists() -> rx.Component:
+    return rx.vstack(
         rx.heading(t("customer.meetings_open"), size="3", as_="h3"),
         rx.cond(
             CustomerHomeState.open_meetings.length() > 0,
@@ -153,7 +164,8 @@ def _customer_meetings() -> rx.Component:
             ),
             rx.text(t("customer.meetings_past_empty"), size="2", color_scheme="gray"),
         ),
-        id="customer-meetings",
+        spacing="3",
+        width="100%",
     )
 
 

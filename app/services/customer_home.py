@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from app.models import Meeting, MeetingParticipant, Role, User, UserStatus
-from app.services import audit
+from app.services import audit, meetings
 from app.services.context import TenantContext, get_scoped, scoped
 from app.services.errors import AccessDenied, NotFound
 
@@ -148,6 +148,7 @@ def take_seat(session: Session, ctx: TenantContext, room: str) -> str:
     if not any(s.user_id == customer.id for s in seats):
         seat = min(seats, key=lambda s: s.id or 0)
         seat.user_id = customer.id
+        seat.name = seat.name or customer.display_name[: meetings.NAME_LIMIT]  # join screen
         session.add(seat)
         audit.record(
             session, ctx, "meeting.seat_linked", target_type="meeting", target_id=meeting.id,

@@ -59,6 +59,7 @@ def test_customer_enters_an_open_meeting_with_their_session_after_consenting(
     token = sessions.open_session(db, alpha.customer, second_factor_passed=True)
     assert alpha.tenant.id is not None
     attendee = meetings.authorize_attendee(db, alpha.tenant.id, room, session_token=token)
+    assert attendee.name == alpha.customer.display_name  # the join screen asks no stranger
     door = meeting_entry.open_room(db, attendee)
     assert door.needs_consent and door.notice is not None
     entry = meeting_entry.enter_room(
