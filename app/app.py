@@ -22,9 +22,11 @@ from app.pages import (
     landing,
     login,
     meeting,
+    not_found,
     password_pages,
     platform_outbox,
     platform_tenants,
+    privacy_notice,
     second_factor,
     test_center,
 )
@@ -94,6 +96,12 @@ PAGES = [
     ),
     (routes.MEETING, meeting.meeting, meeting.ON_LOAD, "meeting.title"),
     (routes.TEST_CENTER, test_center.test_center, test_center.ON_LOAD, "test.title"),
+    (
+        routes.PRIVACY_NOTICE,
+        privacy_notice.privacy_notice,
+        privacy_notice.ON_LOAD,
+        "privacy_notice.title",
+    ),
     (routes.FORBIDDEN, lambda: page(forbidden_view()), on_load(None), "forbidden.title"),
 ]
 
@@ -106,3 +114,7 @@ app.register_lifespan_task(lifecycle.run_background_services)
 for path, component, load, _title_key in PAGES:
     for route in (path, routes.tenant_route(path)):
         app.add_page(component, route=route, on_load=load, title="Consilio")
+# Every address no page matches (also below /t/{slug}/): in the tenant's look, with a way back.
+app.add_page(
+    not_found.not_found, route=routes.NOT_FOUND, on_load=not_found.ON_LOAD, title="Consilio"
+)

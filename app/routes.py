@@ -32,7 +32,9 @@ PLATFORM_TENANTS = "/platform/tenants"
 PLATFORM_OUTBOX = "/platform/outbox"
 MEETING = "/meeting/[room]"
 TEST_CENTER = "/test-center"
+PRIVACY_NOTICE = "/privacy-notice"  # the platform's default notice, for tenants that adopt it
 FORBIDDEN = "/forbidden"
+NOT_FOUND = "404"  # Reflex's route for every path no page matches
 
 # Plain HTTP endpoints where the server sets and clears the HttpOnly session cookie.
 SESSION_START = "/api/session/start"

@@ -49,7 +49,7 @@ def app_url(dns: tuple[TxtZone, str]) -> Iterator[str]:
         raise RuntimeError("chromium missing: make test installs it (apt-get install chromium)")
     with running_app(
         extra_env={"CONSILIO_ARGON2_MEMORY_KIB": "8192", "CONSILIO_DNS_NAMESERVERS": dns[1]},
-        seed_modules=("e2e.seed_extra",),
+        seed_modules=("e2e.seed_extra", "e2e.seed_dead_ends"),
     ) as app:
         yield app.url
 

@@ -8,7 +8,7 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from app.i18n import LANGUAGES
-from app.models import MODULES, AssetKind
+from app.models import BUILT_MODULES, AssetKind
 from app.services import brand_assets, tenants
 from app.services.guard import ADMINS
 from state.guard import Acting, acting
@@ -46,7 +46,8 @@ class BrandingState(rx.State):
             "embed_origins": " ".join(tenant.embed_origins),
             "mail_from": tenant.mail_from or "",
         }
-        self.languages, self.modules = list(tenant.languages), list(tenant.modules)
+        self.languages = list(tenant.languages)
+        self.modules = [m for m in tenant.modules if m in BUILT_MODULES]
         self.smtp_host, self.smtp_port = tenant.smtp_host or "", str(tenant.smtp_port or "")
         self.smtp_username = tenant.smtp_username or ""
         self.smtp_password_set = bool(tenant.smtp_password_encrypted)
@@ -60,10 +61,11 @@ class BrandingState(rx.State):
 
     @rx.event
     def toggle_module(self, module: str, on: bool) -> None:
-        """Tick or untick a module (saved with the form)."""
-        if module in MODULES:
+        """Tick or untick a module that exists (saved with the form; the service refuses
+        the others too)."""
+        if module in BUILT_MODULES:
             chosen = set(self.modules) | {module} if on else set(self.modules) - {module}
-            self.modules = [m for m in MODULES if m in chosen]
+            self.modules = [m for m in BUILT_MODULES if m in chosen]
 
     @rx.event
     @acting(ADMINS)

@@ -6,18 +6,20 @@ from typing import Any
 
 import reflex as rx
 
-from app.services import meeting_settings
+from app.services import meeting_settings, tenants
 from app.services.guard import ADMINS
 from state.guard import Acting, acting
 
 
 class MeetingSettingsState(rx.State):
-    """Chat file limits, camera/microphone default and the feedback text of the tenant."""
+    """Chat file limits, camera/microphone default, lobby, feedback text and the privacy
+    notice guests read (the platform's default, while the tenant has no own one)."""
 
     file_max_mb: str = "10"
     file_types: list[str] = []
     media_on: bool = True
     lobby: bool = False
+    default_notice: bool = False
     feedback_text: str = ""
     feedback_url: str = ""
     error: str = ""
@@ -30,6 +32,7 @@ class MeetingSettingsState(rx.State):
         self.feedback_text = current.feedback_text
         self.feedback_url = current.feedback_url
         self.lobby = current.lobby
+        self.default_notice = current.default_notice
 
     @rx.event
     @acting(ADMINS)
@@ -55,6 +58,11 @@ class MeetingSettingsState(rx.State):
         self.lobby = bool(on)
 
     @rx.event
+    def set_default_notice(self, on: bool) -> None:
+        """Guests read the platform's default privacy notice (while there is no own one)."""
+        self.default_notice = bool(on)
+
+    @rx.event
     @acting(ADMINS)
     def save(self, act: Acting, form: dict[str, Any]) -> None:
         """Validate and store; nothing changes when a value is refused."""
@@ -69,7 +77,9 @@ class MeetingSettingsState(rx.State):
             feedback_text=str(form.get("feedback_text", "")),
             feedback_url=str(form.get("feedback_url", "")),
             lobby=self.lobby,
+            default_notice=self.default_notice,
         )
-        meeting_settings.update_meeting_settings(act.db, act.ctx, wanted)
+        tenant = meeting_settings.update_meeting_settings(act.db, act.ctx, wanted)
+        act.caller.tenant._apply(tenants.branding_of(tenant))  # the footer's privacy link
         self._show(meeting_settings.get_meeting_settings(act.db, act.ctx))
         self.notice = act.text("meeting_settings.saved")

@@ -36,6 +36,8 @@ class MeetingState(rx.State):
     needs_consent: bool = False
     guest_name: str = ""
     consent: bool = False
+    privacy_href: str = ""  # the privacy notice a guest agrees to (the tenant's or the default)
+    _notice_shown: str = ""  # its label, recorded with the consent
 
     # --- entering ------------------------------------------------------------------------------
     @rx.event
@@ -59,6 +61,9 @@ class MeetingState(rx.State):
         self.title, self.my_key = door.title, door.attendee.key
         self.is_moderator = door.attendee.is_moderator
         self.needs_consent, self.guest_name = door.needs_consent, door.attendee.name
+        if door.notice is not None:
+            self._notice_shown = door.notice.label
+            self.privacy_href = door.notice.url or att.caller.tenant._href(routes.PRIVACY_NOTICE)
         media.mic_on = media.cam_on = door.media_on
         self.phase = "join"
 
@@ -88,7 +93,11 @@ class MeetingState(rx.State):
         self, att: Attending, media: MediaBridgeState, roster: RosterState, chat: MeetingChatState
     ) -> EventSpec | None:
         entry = meeting_entry.enter_room(
-            att.db, att.attendee, name=self.guest_name, consent=self.consent
+            att.db,
+            att.attendee,
+            name=self.guest_name,
+            consent=self.consent,
+            notice_shown=self._notice_shown,
         )
         self.needs_consent = False
         if entry.media is None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import reflex as rx
 from sqlmodel import Session
 
 from app import routes
-from app.i18n import best_language
+from app.i18n import LANGUAGES, best_language
 from app.services import tenants
 from app.services.db import unit_of_work
 from app.services.errors import NotFound
@@ -29,30 +31,55 @@ class TenantState(rx.State):
     default_language: str = "de"
     modules: list[str] = []
     privacy_url: str = ""
+    privacy_href: str = ""  # the footer's privacy link: the tenant's notice or the default one
     imprint_url: str = ""
     terms_url: str = ""
     prefix: str = ""
     found: bool = True
+    missing: str = "notfound.tenant"  # why not found: the message key of the not-found page
     _tenant_id: int = 0
+
+    def _slug_in_url(self) -> str:
+        """The ``/t/{slug}`` of the page's address: from the route, or (on the not-found
+        page, which has no route parameters) read from the path itself."""
+        slug = str(self.router.page.params.get("tenant", "") or "")
+        if not slug:
+            match = _TENANT_PATH.match(self.router.url.path or "")
+            slug = match.group(1) if match else ""
+        return slug[:40]
 
     def _resolve(self, db: Session) -> None:
         """Find the tenant from the page's URL and copy its branding into the state."""
-        slug = str(self.router.page.params.get("tenant", "") or "")
+        slug = self._slug_in_url()
         try:
             tenant = tenants.resolve_tenant(
                 db, host=self.router.url.netloc, slug=slug, default=get_settings().default_tenant
             )
-        except NotFound:
-            self.found = False
-            self._tenant_id = 0
+        except NotFound as missing:
+            self._show_platform(missing.key)
             return
-        self._apply(tenants.branding_of(tenant))
         self.prefix = routes.prefix_for(tenant.slug, on_custom_domain=not slug)
+        self._apply(tenants.branding_of(tenant))
+
+    def _show_platform(self, key: str) -> None:
+        """No (active) tenant here: the platform's own look, every language, links home."""
+        self.found, self._tenant_id = False, 0
+        self.missing = (
+            "notfound.suspended" if key == "error.tenant_suspended" else "notfound.tenant"
+        )
+        self._apply_look(_PLATFORM_LOOK)
+        self.prefix, self.privacy_href = "", ""
 
     def _apply(self, brand: tenants.Branding) -> None:
         """Show ``brand`` (also called right after an admin changes it)."""
         self.found = True
         self._tenant_id = brand.tenant_id
+        self._apply_look(brand)
+        self.privacy_href = brand.privacy_url or (
+            self._href(routes.PRIVACY_NOTICE) if brand.privacy_default_notice else ""
+        )
+
+    def _apply_look(self, brand: tenants.Branding) -> None:
         self.slug = brand.slug
         self.name = brand.name
         self.logo_url = brand.logo_url
@@ -81,8 +108,6 @@ class TenantState(rx.State):
     async def load(self) -> None:
         """First event of every page: tenant, branding and a language the tenant offers."""
         await in_worker(self._load)
-        if not self.found:
-            return
         locale = await self.get_state(LocaleState)
         if locale.lang not in self.languages:
             locale.lang = best_language(
@@ -92,3 +117,23 @@ class TenantState(rx.State):
     def _href(self, page: str, **query: str) -> str:
         """Browser path of a tenant page, with this tenant's prefix."""
         return routes.path(self.prefix, page, **query)
+
+
+_TENANT_PATH = re.compile(r"^/t/([^/?#]+)")
+# What a page shows where no active tenant is: the platform's name and colours.
+_PLATFORM_LOOK = tenants.Branding(
+    tenant_id=0,
+    slug="",
+    name="Consilio",
+    logo_url="",
+    favicon_url="",
+    primary_color="#1f4e8c",
+    accent_color="#e07a1f",
+    on_primary="#ffffff",
+    languages=LANGUAGES,
+    default_language="en",
+    modules=(),
+    privacy_url="",
+    imprint_url="",
+    terms_url="",
+)

@@ -14,7 +14,9 @@ PASSWORD = "correct horse battery staple"
 
 
 def make_tenant(session: Session, slug: str, **fields: object) -> Tenant:
-    """A tenant with the given slug."""
+    """A tenant with the given slug (and a privacy notice, so guests may join its meetings:
+    pass ``privacy_url=None`` for one without)."""
+    fields.setdefault("privacy_url", f"https://{slug}.example/privacy")
     tenant = Tenant(slug=slug, name=slug.title(), **fields)  # type: ignore[arg-type]
     session.add(tenant)
     session.commit()

@@ -14,10 +14,11 @@ from app.models.meeting import (
     MeetingParticipant,
     MeetingRole,
 )
-from app.models.tenant import LANGUAGES, MODULES, Tenant
+from app.models.tenant import BUILT_MODULES, LANGUAGES, MODULES, Tenant
 from app.models.user import Role, Team, User, UserStatus
 
 __all__ = [
+    "BUILT_MODULES",
     "LANGUAGES",
     "MODULES",
     "ROUTABLE",

@@ -51,6 +51,8 @@ class MeetingParticipant(SQLModel, table=True):
     role: str = Field(default=MeetingRole.PARTICIPANT, max_length=16)
     user_id: int | None = Field(default=None, foreign_key="app_user.id")
     consent_at: dt.datetime | None = optional_time_field()
+    # Which privacy notice the participant agreed to (see app/services/privacy_notice.py).
+    consent_notice: str | None = Field(default=None, max_length=600)
     admitted_at: dt.datetime | None = optional_time_field()  # let in (at once, or from the lobby)
     online: bool = Field(default=False)
     hand_raised: bool = Field(default=False)

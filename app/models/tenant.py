@@ -10,6 +10,9 @@ from app.i18n import LANGUAGES
 from app.models.base import created_at_field, json_field
 
 MODULES = ("booking", "meetings", "recording", "whiteboard", "cobrowse", "esignature", "portal")
+# The modules that exist today: only these may be switched on, advertised or offered. The
+# others are on the roadmap; a tenant switching one on would promise its customers nothing.
+BUILT_MODULES = ("meetings",)
 
 
 class Tenant(SQLModel, table=True):
@@ -26,9 +29,13 @@ class Tenant(SQLModel, table=True):
     accent_color: str = Field(default="#e07a1f", max_length=7)
     languages: list[str] = json_field(lambda: list(LANGUAGES))
     default_language: str = Field(default="de", max_length=5)
-    modules: list[str] = json_field(lambda: ["booking", "meetings"])
+    modules: list[str] = json_field(lambda: list(BUILT_MODULES))
     password_min_length: int = Field(default=12)
     privacy_url: str | None = Field(default=None, max_length=500)
+    privacy_notice_version: int = Field(default=1)  # counts changes of privacy_url
+    # Without a notice of its own, the tenant may adopt the platform's default notice for
+    # meeting guests; with neither, guests are not let into its meetings.
+    privacy_default_notice: bool = Field(default=False)
     imprint_url: str | None = Field(default=None, max_length=500)
     terms_url: str | None = Field(default=None, max_length=500)
     mail_from: str | None = Field(default=None, max_length=200)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app import routes
 from app.i18n import LANGUAGE_NAMES, LANGUAGES
-from app.models import MODULES, AssetKind
+from app.models import BUILT_MODULES, AssetKind
 from app.pages.branding_domains import domains_section
-from app.pages.layout import on_load, protected, title
+from app.pages.layout import href, on_load, protected, title
 from app.services import brand_assets
 from app.services.meeting_settings import FILE_TYPES
 from components.feedback import error_callout, notice_callout
@@ -25,6 +26,7 @@ from state.admin_branding import BrandingState
 from state.admin_domains import DomainsState
 from state.admin_meeting_settings import MeetingSettingsState
 from state.locale import t
+from state.tenant import TenantState
 
 
 def _checkboxes(
@@ -121,6 +123,7 @@ def _meeting_settings() -> rx.Component:
             MeetingSettingsState.lobby,
             MeetingSettingsState.set_lobby,
         ),
+        _guest_privacy_notice(),
         text_area_field(
             t("meeting_settings.feedback_text"),
             "feedback_text",
@@ -137,6 +140,51 @@ def _meeting_settings() -> rx.Component:
         ),
         rx.box(submit_button(t("common.save"), id="meeting-settings-save")),
         on_submit=MeetingSettingsState.save,
+    )
+
+
+def _guest_privacy_notice() -> rx.Component:
+    """The notice meeting guests agree to: the tenant's own, else the platform's default if
+    adopted; without either, guests are kept out (said in red, with what to do)."""
+    return rx.vstack(
+        rx.heading(t("meeting_settings.notice_heading"), size="3", as_="h3"),
+        rx.cond(
+            TenantState.privacy_url != "",
+            rx.text(
+                t("meeting_settings.notice_own"),
+                " ",
+                rx.link(TenantState.privacy_url, href=TenantState.privacy_url, is_external=True),
+                size="2",
+            ),
+            rx.vstack(
+                rx.cond(
+                    TenantState.privacy_href == "",
+                    rx.callout(
+                        t("meeting_settings.no_notice"),
+                        icon="triangle_alert",
+                        color_scheme="red",
+                        id="meeting-no-notice",
+                        width="100%",
+                    ),
+                ),
+                labelled_switch(
+                    "meeting-default-notice",
+                    t("meeting_settings.default_notice"),
+                    MeetingSettingsState.default_notice,
+                    MeetingSettingsState.set_default_notice,
+                ),
+                rx.link(
+                    t("meeting_settings.default_notice_preview"),
+                    href=href(routes.PRIVACY_NOTICE),
+                    is_external=True,
+                    size="2",
+                ),
+                spacing="2",
+                width="100%",
+            ),
+        ),
+        spacing="2",
+        width="100%",
     )
 
 
@@ -297,8 +345,8 @@ def _branding_form() -> rx.Component:
         _default_language(v),
         rx.heading(t("branding.modules"), size="3", as_="h3"),
         _checkboxes(
-            MODULES,
-            {m: t(f"module.{m}") for m in MODULES},
+            BUILT_MODULES,
+            {m: t(f"module.{m}") for m in BUILT_MODULES},
             BrandingState.modules,
             BrandingState.toggle_module,
         ),

@@ -22,12 +22,19 @@ def _module_card(code: rx.Var[str]) -> rx.Component:
 
 
 def landing() -> rx.Component:
-    """Hero with sign-in, and the services the tenant offers online."""
+    """Hero with sign-in and the device check, and the services the tenant offers online
+    (only modules that are switched on and built: app.services.tenants.branding_of)."""
     return page(
         rx.vstack(
             rx.box(
                 rx.vstack(
-                    rx.heading(TenantState.name, size="3", color="var(--brand-accent)", as_="p"),
+                    rx.text(
+                        TenantState.name,
+                        size="5",
+                        weight="bold",
+                        color="var(--brand-accent)",
+                        as_="p",
+                    ),
                     rx.heading(t("landing.hero_title"), size="8", as_="h1"),
                     rx.text(
                         t("landing.hero_text"), size="4", color_scheme="gray", max_width="40em"
@@ -53,12 +60,20 @@ def landing() -> rx.Component:
                 ),
                 padding_y=["2em", "3em", "4em"],
             ),
-            rx.heading(t("landing.services"), size="5", as_="h2"),
-            rx.grid(
-                rx.foreach(TenantState.modules, _module_card),
-                columns=rx.breakpoints(initial="1", sm="2", md="3"),
-                spacing="3",
-                width="100%",
+            rx.cond(
+                TenantState.modules.length() > 0,
+                rx.vstack(
+                    rx.heading(t("landing.services"), size="5", as_="h2"),
+                    rx.grid(
+                        rx.foreach(TenantState.modules, _module_card),
+                        columns=rx.breakpoints(initial="1", sm="2", md="3"),
+                        spacing="3",
+                        width="100%",
+                    ),
+                    spacing="4",
+                    width="100%",
+                    id="landing-services",
+                ),
             ),
             spacing="4",
             width="100%",

@@ -7,6 +7,7 @@ import reflex as rx
 from app import routes
 from app.settings import get_settings
 from components.feedback import spinner_block
+from components.not_found import lost_view, way_back
 from components.shell import Brand, FooterLinks, LanguageChoice, NavLink, UserMenu, nav_bar, shell
 from state.language import LanguageState
 from state.locale import LocaleState, t
@@ -51,51 +52,56 @@ def _role_nav(*, vertical: bool) -> rx.Component:
 
 
 def page(*content: rx.Component) -> rx.Component:
-    """Wrap page content in the branded shell."""
-    return rx.cond(
-        TenantState.found,
-        shell(
-            *content,
-            brand=Brand(
-                TenantState.name,
-                TenantState.logo_url,
-                TenantState.favicon_url,
-                TenantState.primary_color,
-                TenantState.accent_color,
-                TenantState.on_primary,
-                href(routes.LANDING),
-            ),
-            links=_role_nav(vertical=False),
-            mobile_links=_role_nav(vertical=True),
-            language=LanguageChoice(
-                LocaleState.lang, TenantState.languages, t("common.language"), LanguageState.choose
-            ),
-            user=UserMenu(
-                SessionState.signed_in,
-                SessionState.display_name,
-                LocaleState.m["role." + SessionState.role].to(str),
-                t("nav.account"),
-                href(routes.ACCOUNT),
-                t("nav.logout"),
-                SessionState.logout,
-                t("nav.login"),
-                href(routes.LOGIN),
-            ),
-            footer=FooterLinks(
-                t("footer.imprint"),
-                TenantState.imprint_url,
-                t("footer.privacy"),
-                TenantState.privacy_url,
-                t("footer.terms"),
-                TenantState.terms_url,
-            ),
-            skip_label=t("nav.skip"),
-            menu_label=t("nav.menu"),
+    """Wrap page content in the branded shell (where no active tenant is, the platform's
+    shell with the not-found view instead)."""
+    return shell(
+        rx.cond(TenantState.found, rx.fragment(*content), _tenant_missing_view()),
+        brand=Brand(
+            TenantState.name,
+            TenantState.logo_url,
+            TenantState.favicon_url,
+            TenantState.primary_color,
+            TenantState.accent_color,
+            TenantState.on_primary,
+            href(routes.LANDING),
         ),
-        rx.center(
-            rx.callout(t("notfound.tenant"), icon="circle_alert", color_scheme="red"),
-            padding_top="20vh",
+        links=_role_nav(vertical=False),
+        mobile_links=_role_nav(vertical=True),
+        language=LanguageChoice(
+            LocaleState.lang, TenantState.languages, t("common.language"), LanguageState.choose
         ),
+        user=UserMenu(
+            SessionState.signed_in,
+            SessionState.display_name,
+            LocaleState.m["role." + SessionState.role].to(str),
+            t("nav.account"),
+            href(routes.ACCOUNT),
+            t("nav.logout"),
+            SessionState.logout,
+            t("nav.login"),
+            href(routes.LOGIN),
+        ),
+        footer=FooterLinks(
+            t("footer.imprint"),
+            TenantState.imprint_url,
+            t("footer.privacy"),
+            TenantState.privacy_href,
+            t("footer.terms"),
+            TenantState.terms_url,
+        ),
+        skip_label=t("nav.skip"),
+        menu_label=t("nav.menu"),
+    )
+
+
+def _tenant_missing_view() -> rx.Component:
+    """No active tenant at this address (unknown, or suspended): say so, and the way home."""
+    return lost_view(
+        "building_2",
+        t(TenantState.missing + "_title"),
+        t(TenantState.missing),
+        way_back(t("notfound.back_home"), "/", "house", link_id="tenant-missing-home"),
+        view_id="tenant-missing",
     )
 
 

@@ -51,10 +51,11 @@ def _guest_entry() -> rx.Component:
             rx.el.label(
                 t("meeting.consent"),
                 " ",
-                rx.cond(
-                    TenantState.privacy_url != "",
-                    rx.link(t("footer.privacy"), href=TenantState.privacy_url, is_external=True),
-                    rx.fragment(),
+                rx.link(
+                    t("footer.privacy"),
+                    href=MeetingState.privacy_href,
+                    is_external=True,
+                    id="meeting-privacy-notice",
                 ),
                 html_for="meeting-consent",
                 style={"fontSize": "0.9em"},

@@ -125,7 +125,7 @@ def seed(session: Session) -> bool:
         default_language="de",
         primary_color="#0b6e4f",
         accent_color="#f2a541",
-        modules=["booking", "meetings", "recording", "portal"],
+        modules=["meetings"],
         privacy_url="https://alpina.example/datenschutz",
         imprint_url="https://alpina.example/impressum",
         admins_need_2fa=False,  # demo logins work without an authenticator app

@@ -1,4 +1,6 @@
-"""A tenant's meeting settings: chat file limits, camera/microphone default, lobby, feedback."""
+"""A tenant's meeting settings: chat file limits, camera/microphone default, lobby, feedback,
+and whether guests read the platform's default privacy notice (app/services/privacy_notice.py).
+"""
 
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ class MeetingSettings:
     feedback_text: str
     feedback_url: str
     lobby: bool = False
+    default_notice: bool = False  # guests read the platform's notice while there is no own one
 
 
 def get_meeting_settings(session: Session, ctx: TenantContext) -> MeetingSettings:
@@ -40,6 +43,7 @@ def get_meeting_settings(session: Session, ctx: TenantContext) -> MeetingSetting
         tenant.meeting_feedback_text or "",
         tenant.meeting_feedback_url or "",
         tenant.meeting_lobby,
+        tenant.privacy_default_notice,
     )
 
 
@@ -69,6 +73,7 @@ def update_meeting_settings(
         "meeting_feedback_text": text or None,
         "meeting_feedback_url": url,
         "meeting_lobby": settings.lobby,
+        "privacy_default_notice": settings.default_notice,
     }
     changed = {k: {"from": getattr(tenant, k), "to": v} for k, v in new.items()}
     changed = {k: v for k, v in changed.items() if v["from"] != v["to"]}

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from app import routes
 from app.models import Meeting, MeetingParticipant, MeetingRole, Tenant, User
 from app.models.base import utcnow
-from app.services import audit, guard, mail_outbox, rate_limits, room_bus
+from app.services import audit, guard, mail_outbox, privacy_notice, rate_limits, room_bus
 from app.services.context import TenantContext, get_scoped, scoped
 from app.services.db import after_commit
 from app.services.domains import routable_domains
@@ -232,11 +232,15 @@ def media_on_by_default(session: Session, attendee: Attendee) -> bool:
     return tenant.meeting_media_on if tenant else True
 
 
-def join(session: Session, attendee: Attendee, *, name: str, consent: bool) -> Attendee:
+def join(
+    session: Session, attendee: Attendee, *, name: str, consent: bool, notice: str | None = None
+) -> Attendee:
     """Enter the room: a guest gives a name and agrees to the privacy notice (recorded).
 
-    When the tenant has a lobby, a guest then waits until the moderator admits them
-    (``Attendee.admitted`` tells which).
+    ``notice`` is the label of the privacy notice the guest was shown (recorded with the
+    consent and in the audit event; app/services/meeting_entry.py checks it is the tenant's
+    current one). When the tenant has a lobby, a guest then waits until the moderator admits
+    them (``Attendee.admitted`` tells which).
 
     Raises:
         InvalidInput: no consent, no name, or the room is locked for newcomers.
@@ -250,8 +254,12 @@ def join(session: Session, attendee: Attendee, *, name: str, consent: bool) -> A
             raise InvalidInput("meeting.locked")
         participant.name = _clean_guest_name(name or participant.name)
         participant.consent_at = utcnow()
+        participant.consent_notice = notice
         session.add(participant)
-        audit_event(session, attendee, "meeting.joined", participant=participant.key, consent=True)
+        shown = {"notice": notice} if notice else {}
+        audit_event(
+            session, attendee, "meeting.joined", participant=participant.key, consent=True, **shown
+        )
         tenant = session.get(Tenant, attendee.tenant_id)
         if attendee.is_moderator or not (tenant and tenant.meeting_lobby):
             participant.admitted_at = participant.consent_at
@@ -341,8 +349,13 @@ def invite(
 
     Returns:
         The link (shown to the moderator to copy or show as a QR code).
+
+    Raises:
+        InvalidInput: the room is full, a bad address, or the tenant has no privacy notice
+            for guests (app/services/privacy_notice.py).
     """
     require_moderator(attendee)
+    privacy_notice.require_notice(session, attendee.tenant_id, "meeting.no_privacy_notice_invite")
     meeting = get_meeting(session, attendee)
     count = len(
         session.exec(

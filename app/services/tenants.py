@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from app.models import LANGUAGES, MODULES, Role, Tenant, User
+from app.models import BUILT_MODULES, LANGUAGES, MODULES, Role, Tenant, User
 from app.services import audit
 from app.services.context import TenantContext
 from app.services.domains import DOMAIN_RE, assign_domains, tenant_for_host
@@ -42,6 +42,7 @@ class Branding:
     privacy_url: str
     imprint_url: str
     terms_url: str
+    privacy_default_notice: bool = False  # guests read the platform's default notice
 
 
 def _luminance(color: str) -> float:
@@ -78,10 +79,11 @@ def branding_of(tenant: Tenant) -> Branding:
         on_primary=readable_text_on(tenant.primary_color),
         languages=tuple(tenant.languages),
         default_language=tenant.default_language,
-        modules=tuple(tenant.modules),
+        modules=tuple(m for m in tenant.modules if m in BUILT_MODULES),
         privacy_url=tenant.privacy_url or "",
         imprint_url=tenant.imprint_url or "",
         terms_url=tenant.terms_url or "",
+        privacy_default_notice=tenant.privacy_default_notice and not tenant.privacy_url,
     )
 
 
@@ -95,7 +97,8 @@ def resolve_tenant(
     platform's own hosts never matches); else ``default`` (the platform's root tenant).
 
     Raises:
-        NotFound: when nothing matches or the tenant is deactivated.
+        NotFound: ``error.tenant_not_found`` when nothing matches, ``error.tenant_suspended``
+            when the tenant is deactivated.
     """
     tenant: Tenant | None = None
     if slug:
@@ -104,8 +107,10 @@ def resolve_tenant(
         tenant = tenant_for_host(session, host)
         if tenant is None and default:
             tenant = session.exec(select(Tenant).where(Tenant.slug == default)).first()
-    if tenant is None or not tenant.active:
+    if tenant is None:
         raise NotFound("error.tenant_not_found")
+    if not tenant.active:
+        raise NotFound("error.tenant_suspended")
     return tenant
 
 
@@ -230,6 +235,20 @@ def check_url(value: str) -> str | None:
     return value
 
 
+def clean_modules(wanted: list[str] | tuple[str, ...]) -> list[str]:
+    """The modules to switch on, in canonical order; InvalidInput for any not built yet.
+
+    A module on the roadmap (booking, portal, recording...) cannot be switched on: the
+    landing page would advertise it and customers would find nothing behind it.
+    """
+    unknown = set(wanted) - set(MODULES)
+    if unknown:
+        raise InvalidInput("error.invalid_input")
+    if set(wanted) - set(BUILT_MODULES):
+        raise InvalidInput("error.module_not_available")
+    return [m for m in MODULES if m in set(wanted)]
+
+
 def update_branding(session: Session, ctx: TenantContext, **changes: Any) -> Tenant:
     """Change the caller's tenant's look and settings (tenant admins).
 
@@ -260,10 +279,7 @@ def update_branding(session: Session, ctx: TenantContext, **changes: Any) -> Ten
             if value not in LANGUAGES:
                 raise InvalidInput("error.languages_required")
         elif key == "modules":
-            unknown = set(value) - set(MODULES)
-            if unknown:
-                raise InvalidInput("error.invalid_input")
-            value = [m for m in MODULES if m in set(value)]
+            value = clean_modules(value)
         elif key == "password_min_length":
             try:
                 value = int(value)
@@ -286,6 +302,9 @@ def update_branding(session: Session, ctx: TenantContext, **changes: Any) -> Ten
     before = {key: getattr(tenant, key) for key in clean}
     for key, value in clean.items():
         setattr(tenant, key, value)
+    if "privacy_url" in clean and clean["privacy_url"] != before["privacy_url"]:
+        # Consents name the notice with this version (app/services/privacy_notice.py).
+        tenant.privacy_notice_version += 1
     session.add(tenant)
     changed = {k: {"from": before[k], "to": v} for k, v in clean.items() if before[k] != v}
     if changed:

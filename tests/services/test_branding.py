@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
-from app.models import AuditEvent, Tenant
+from app.models import BUILT_MODULES, AuditEvent, Role, Tenant
 from app.services import tenants
-from app.services.errors import AccessDenied, InvalidInput
-from tests.factories import TenantWorld
+from app.services.errors import AccessDenied, InvalidInput, NotFound
+from tests.factories import TenantWorld, context_of, make_tenant, make_user
 
 
 def test_admin_changes_colours_and_links_and_it_is_audited(db: Session, alpha: TenantWorld) -> None:
@@ -64,3 +64,46 @@ def test_only_admins_change_branding(db: Session, alpha: TenantWorld, who: str) 
 )
 def test_header_text_stays_readable_on_the_tenants_colour(background: str, text: str) -> None:
     assert tenants.readable_text_on(background) == text
+
+
+def test_admin_cannot_switch_on_a_module_that_is_not_built(db: Session, alpha: TenantWorld) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        tenants.update_branding(db, alpha.admin_ctx, modules=["meetings", "booking"])
+    db.rollback()
+    assert refused.value.key == "error.module_not_available"
+    tenant = db.get(Tenant, alpha.tenant.id)
+    assert tenant is not None and tenant.modules == ["meetings"]
+    tenants.update_branding(db, alpha.admin_ctx, modules=[])  # switching off is fine
+    db.commit()
+    db.refresh(tenant)
+    assert tenant.modules == []
+
+
+def test_new_tenants_get_only_built_modules_and_pages_show_only_those(
+    db: Session, alpha: TenantWorld
+) -> None:
+    platform = make_tenant(db, "platform")
+    operator = make_user(db, platform, "op@consilio.example", Role.SUPER_ADMIN)
+    created = tenants.create_tenant(db, context_of(platform, operator), slug="neu", name="Neu AG")
+    assert created.modules == list(BUILT_MODULES) == ["meetings"]
+    legacy = db.get(Tenant, alpha.tenant.id)  # switched on before unbuilt ones were refused
+    assert legacy is not None
+    legacy.modules = ["booking", "meetings", "portal"]
+    assert tenants.branding_of(legacy).modules == ("meetings",)
+
+
+def test_a_suspended_tenant_is_told_apart_from_an_unknown_one(
+    db: Session, alpha: TenantWorld
+) -> None:
+    tenant = db.get(Tenant, alpha.tenant.id)
+    assert tenant is not None
+    tenant.active = False
+    db.commit()
+    with pytest.raises(NotFound) as suspended:
+        tenants.resolve_tenant(db, slug="alpha")
+    with pytest.raises(NotFound) as unknown:
+        tenants.resolve_tenant(db, slug="nobody")
+    assert (suspended.value.key, unknown.value.key) == (
+        "error.tenant_suspended",
+        "error.tenant_not_found",
+    )
