@@ -53,17 +53,18 @@ class ChatUpload:
     kinds: rx.Var[str]
     uploading: rx.Var[bool]
     percent: rx.Var[int]
+    refusal: rx.Var[str]  # the browser's refusal in the participant's words ("" for none)
     on_upload: Any  # the upload chain, already bound to rx.upload_files(...)
-    on_refused: Any  # gets the browser's list of refused files
+    on_refused: Any  # gets why the browser refused the file (react-dropzone's error codes)
     on_cancel: Any
 
 
-def _filled(template: T, **values: rx.Var[Any] | str) -> rx.Var[str]:
+def _filled(template: T, **values: rx.Var[str]) -> rx.Var[str]:
     """``template`` with ``{name}`` placeholders replaced in the browser (the words follow a
     change of language, the values follow the state)."""
     text: Any = template
     for name, value in values.items():
-        text = text.split("{" + name + "}").join(rx.Var.create(value).to_string())
+        text = text.split("{" + name + "}").join(value)
     return text.to(str)  # type: ignore[no-any-return]
 
 
@@ -123,6 +124,12 @@ def _chat_line(m: rx.Var[ChatRow], texts: ChatTexts, on_download: Any) -> rx.Com
     )
 
 
+def _refusal_codes(rejected: rx.Var[Any]) -> rx.Var[list[str]]:
+    """Why the browser refused the chosen files ("file-too-large", ...), without the files:
+    an event carrying the File objects would send their bytes over the event socket."""
+    return rx.Var(_js_expr=f"{rejected}.flatMap((r) => r.errors.map((e) => e.code))").to(list[str])
+
+
 def _upload_progress(texts: ChatTexts, upload: ChatUpload) -> rx.Component:
     """The bar with its percentage and a cancel button, while a file is on its way."""
     return rx.hstack(
@@ -134,7 +141,7 @@ def _upload_progress(texts: ChatTexts, upload: ChatUpload) -> rx.Component:
             flex="1",
         ),
         rx.text(
-            _filled(texts.percent, percent=upload.percent),
+            _filled(texts.percent, percent=upload.percent.to_string()),
             size="1",
             id="meeting-chat-progress-text",
             min_width="3.5em",
@@ -160,10 +167,10 @@ def _upload_progress(texts: ChatTexts, upload: ChatUpload) -> rx.Component:
 def _file_sharing(texts: ChatTexts, upload: ChatUpload) -> rx.Component:
     """Choose a file (the tenant's limits said next to it), share it, watch it upload."""
     chosen = rx.selected_files(upload.upload_id)
-    limits = _filled(texts.limits, mb=upload.max_mb, kinds=upload.kinds)
+    limits = _filled(texts.limits, mb=upload.max_mb.to_string(), kinds=upload.kinds)
     return rx.vstack(
         rx.hstack(
-            rx.upload(
+            rx.upload.root(
                 rx.button(
                     rx.icon("paperclip", size=14),
                     texts.attach,
@@ -178,7 +185,7 @@ def _file_sharing(texts: ChatTexts, upload: ChatUpload) -> rx.Component:
                 max_size=upload.max_mb * 1024 * 1024,
                 no_drag=True,
                 no_keyboard=True,  # the button inside is the one keyboard stop
-                on_drop_rejected=upload.on_refused,
+                on_drop_rejected=lambda rejected: upload.on_refused(_refusal_codes(rejected)),
             ),
             rx.cond(
                 chosen.length() > 0,
@@ -200,6 +207,19 @@ def _file_sharing(texts: ChatTexts, upload: ChatUpload) -> rx.Component:
             width="100%",
         ),
         rx.text(limits, size="1", color="var(--gray-11)", id="meeting-chat-limits"),
+        rx.cond(
+            (upload.refusal != "") & (chosen.length() == 0),
+            rx.callout(
+                upload.refusal,
+                icon="triangle_alert",
+                color_scheme="red",
+                role="alert",
+                size="1",
+                id="meeting-chat-refusal",
+                width="100%",
+            ),
+            rx.fragment(),
+        ),
         rx.cond(upload.uploading, _upload_progress(texts, upload), rx.fragment()),
         width="100%",
         spacing="1",

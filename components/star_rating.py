@@ -14,6 +14,7 @@ import reflex as rx
 
 STARS = 5
 FILLED = "var(--amber-9)"
+OUTLINE = "var(--amber-11)"  # 3:1 and more against the card, for the chosen stars
 EMPTY = "var(--gray-9)"
 
 _STYLE = {
@@ -36,7 +37,7 @@ _STYLE = {
     "& .star-choice svg": {"fill": "transparent", "transition": "fill 80ms, color 80ms"},
     # Chosen: that star and every star before it.
     "& .star-choice[data-state=checked], & .star-choice:has(~ .star-choice[data-state=checked])": {
-        "color": FILLED,
+        "color": OUTLINE,
     },
     "& .star-choice[data-state=checked] svg, "
     "& .star-choice:has(~ .star-choice[data-state=checked]) svg": {"fill": FILLED},
@@ -44,10 +45,10 @@ _STYLE = {
     "&:hover .star-choice": {"color": EMPTY},
     "&:hover .star-choice svg": {"fill": "transparent"},
     "&:hover .star-choice:hover, &:hover .star-choice:has(~ .star-choice:hover)": {
-        "color": FILLED,
+        "color": OUTLINE,
     },
     "&:hover .star-choice:hover svg, &:hover .star-choice:has(~ .star-choice:hover) svg": {
-        "fill": "var(--amber-7)",
+        "fill": "var(--amber-8)",
     },
     "& .star-choice:focus-visible": {
         "outline": "2px solid var(--focus-8)",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 from typing import Any
 
 import reflex as rx
@@ -45,6 +46,7 @@ class MeetingChatState(rx.State):
     lines: list[ChatRow] = []
     draft: str = ""
     error: str = ""
+    refusal: str = ""  # why the browser refused the chosen file, shown next to the button
     unread: int = 0
     file_max_mb: int = MAX_FILE_MB  # the tenant's limit once the room is entered
     file_kinds: str = ""  # "PDF, PNG, JPEG, TXT"
@@ -103,7 +105,7 @@ class MeetingChatState(rx.State):
     @rx.event
     def upload_started(self) -> None:
         """The chosen file is on its way (the progress bar shows from here)."""
-        self.uploading, self.upload_percent, self.error = True, 0, ""
+        self.uploading, self.upload_percent, self.error, self.refusal = True, 0, "", ""
 
     @rx.event
     def upload_progressed(self, progress: dict[str, Any]) -> None:
@@ -123,33 +125,29 @@ class MeetingChatState(rx.State):
         self.uploading, self.upload_percent = False, 0
 
     @rx.event
-    async def file_refused(self, rejected: list[dict[str, Any]]) -> None:
-        """The browser refused the chosen file before sending it: say why in the
-        participant's language (the server applies the same limits to what it receives)."""
-        codes = {
-            str(error.get("code", ""))
-            for item in rejected
-            if isinstance(item, dict)
-            for error in item.get("errors", [])
-            if isinstance(error, dict)
-        }
+    async def file_refused(self, reasons: list[str]) -> None:
+        """The browser refused the chosen file before sending it (``reasons``: its codes,
+        e.g. "file-too-large"): say why in the participant's language. The server applies
+        the same limits to whatever it receives."""
         caller = await caller_of(self)
-        if "too-many-files" in codes:
-            self.error = caller.text("chat.one_file")
-        elif "file-too-large" in codes:
-            self.error = caller.text("chat.file_too_large", limit=self.file_max_mb)
+        if "too-many-files" in reasons:
+            self.refusal = caller.text("chat.one_file")
+        elif "file-too-large" in reasons:
+            self.refusal = caller.text("chat.file_too_large", limit=self.file_max_mb)
         else:
-            self.error = caller.text("chat.file_type", allowed=self.file_kinds)
+            self.refusal = caller.text("chat.file_type", allowed=self.file_kinds)
 
     @rx.event
-    async def share_files(self, files: list[rx.UploadFile]) -> EventSpec:
+    async def share_files(self, files: list[rx.UploadFile]) -> AsyncIterator[EventSpec | None]:
         """Share the chosen file in the chat (checked by content and limits on the server)."""
+        self.upload_percent = 100 if self.uploading else 0  # all sent; now it is checked
+        yield None
         if files:
             # Read at most one byte over the platform's cap; the service applies the tenant's.
             data = await files[0].read(MAX_FILE_MB * 1024 * 1024 + 1)
             await self._share(files[0].filename or "file", data)
         self.uploading, self.upload_percent = False, 0
-        return rx.clear_selected_files(UPLOAD_ID)
+        yield rx.clear_selected_files(UPLOAD_ID)
 
     @attending
     def _share(self, att: Attending, filename: str, data: bytes) -> None:

@@ -160,6 +160,7 @@ def _chat() -> rx.Component:
             kinds=MeetingChatState.file_kinds,
             uploading=MeetingChatState.uploading,
             percent=MeetingChatState.upload_percent,
+            refusal=MeetingChatState.refusal,
             on_upload=[
                 MeetingChatState.upload_started,
                 MeetingChatState.share_files(
