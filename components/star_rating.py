@@ -63,7 +63,6 @@ def star_label(template: rx.Var[str], stars: int | rx.Var[int]) -> rx.Var[str]:
 
 
 def star_rating(
-    value: rx.Var[int],
     label: rx.Var[str],
     *,
     labelled_by: str,
@@ -71,10 +70,12 @@ def star_rating(
     id: str,
     name: str = "stars",
 ) -> rx.Component:
-    """Five stars; ``value`` 0 means none chosen yet.
+    """Five stars, none chosen when they appear.
+
+    The group keeps its choice in the browser and reports each change: a choice the server
+    echoed back would arrive late while arrow keys move on, and pull the stars back.
 
     Args:
-        value: the chosen number of stars (0 to 5).
         label: the translated "{n} of 5 stars", naming each star.
         labelled_by: the id of the question the stars answer.
         on_change: gets the chosen number as a string ("1" to "5").
@@ -92,7 +93,7 @@ def star_rating(
             )
             for n in range(1, STARS + 1)
         ],
-        value=rx.cond(value > 0, value.to_string(), ""),
+        default_value="",
         on_value_change=on_change,
         aria_labelledby=labelled_by,
         id=id,

@@ -13,7 +13,7 @@ from components.star_rating import star_label, star_rating
 from state.locale import t
 from state.meeting import MeetingState
 from state.meeting_chat import UPLOAD_ID, MeetingChatState
-from state.meeting_feedback import MeetingFeedbackState
+from state.meeting_feedback import STARS_FIELD, MeetingFeedbackState
 from state.meeting_invite import MeetingInviteState
 from state.meeting_roster import RosterState
 
@@ -250,12 +250,11 @@ def feedback_card() -> rx.Component:
                     t("feedback.question"), id="feedback-question", style={"fontWeight": "500"}
                 ),
                 star_rating(
-                    MeetingFeedbackState.stars,
                     t("feedback.star_label"),
                     labelled_by="feedback-question",
                     on_change=MeetingFeedbackState.rate,
                     id="feedback-stars",
-                    name="feedback-stars",
+                    name=STARS_FIELD,
                 ),
                 rx.text(
                     rx.cond(
