@@ -136,7 +136,9 @@ def test_chat_says_the_file_limit_refuses_a_larger_file_in_german_and_shows_prog
             re.compile(r"^([1-9]\d?|100) %$")
         )
         shots(advisor, "meeting-chat-progress")
-        expect(advisor.locator(".chat-file", has_text="gutachten.txt")).to_be_visible()
+        expect(advisor.locator(".chat-file", has_text="gutachten.txt")).to_be_visible(
+            timeout=30_000
+        )
         expect(progress).to_have_count(0)
         seen = [int(text.split()[0]) for text in advisor.evaluate("window.progressSeen")]
         assert len(set(seen)) >= 3 and seen == sorted(seen) and seen[-1] >= 90, seen
@@ -228,7 +230,9 @@ def test_unread_counts_only_while_the_chat_is_hidden_and_new_messages_are_read_o
             ("ArrowRight", 5),
             ("ArrowLeft", 4),
         ]:  # right to five stars, then one back
-            advisor.keyboard.press(key)
+            # A person holds a key for a moment; Radix chooses the star focus moved to only
+            # while the arrow key is still down.
+            advisor.keyboard.press(key, delay=80)
             star = stars.get_by_role("radio", name=f"{n} von 5 Sternen")
             expect(star).to_be_focused()
             expect(star).to_have_attribute("aria-checked", "true")
