@@ -65,7 +65,7 @@ class MeetingChatState(rx.State):
         ]
         rules = meeting_chat.file_rules(att.db, att.attendee)
         self.file_max_mb, self.file_kinds = rules.max_mb, rules.allowed
-        self.unread, self._open, self.uploading = 0, False, False
+        self.unread, self._open, self.uploading, self.refusal = 0, False, False, ""
 
     def _add(self, line: ChatLine, me: str, lang: str) -> None:
         """A line arrived on the room bus."""
