@@ -1,6 +1,6 @@
-"""The meeting room's side panels: participants (with the moderator's actions, removal
-confirmed) and the chat; the lobby is in components/meeting_lobby.py. Pure functions of
-values and handlers; app/pages/meeting_sections.py binds them.
+"""The meeting room's participants panel (with the moderator's actions, removal confirmed);
+the lobby is components/meeting_lobby.py, the chat components/meeting_chat.py. Pure functions
+of values and handlers; app/pages/meeting_sections.py binds them.
 
 The icon buttons carry their label as ``data-tip``: assets/meeting.css shows it as a tooltip
 on hover, keyboard focus and touch (a ``title`` shows on hover only).
@@ -29,20 +29,6 @@ class ParticipantRow:
     hand: bool = False
     presenter: bool = False
     me: bool = False
-
-
-@dataclasses.dataclass
-class ChatRow:
-    """One chat line: a message and/or a shared file."""
-
-    id: str = ""
-    author: str = ""
-    mine: bool = False
-    text: str = ""
-    at: str = ""  # ISO time, shown in the viewer's clock
-    file_id: str = ""
-    filename: str = ""
-    size: str = ""  # "12.3 KB" in the viewer's language
 
 
 @dataclasses.dataclass(frozen=True)
@@ -202,126 +188,6 @@ def participants_list(
             rx.foreach(rows, lambda p: rx.el.li(row(p), list_style="none")),
             style={"padding": "0", "margin": "0", "width": "100%"},
             id="meeting-participants",
-        ),
-        width="100%",
-        spacing="2",
-    )
-
-
-@dataclasses.dataclass(frozen=True)
-class ChatTexts:
-    """Labels of the chat panel."""
-
-    heading: T
-    empty: T
-    message_label: T
-    send: T
-    attach: T
-    share: T
-    download: T
-    limits: T
-
-
-def chat_panel(
-    lines: rx.Var[list[ChatRow]],
-    draft: rx.Var[str],
-    texts: ChatTexts,
-    *,
-    on_draft: Any,
-    on_send: Any,
-    upload_id: str,
-    on_upload: Any,
-    on_download: Any,
-    max_bytes: int,
-) -> rx.Component:
-    """Chat lines (newest last), the message field, and file sharing."""
-
-    def line(m: rx.Var[ChatRow]) -> rx.Component:
-        return rx.box(
-            rx.hstack(
-                rx.text(m.author, size="1", weight="bold"),
-                rx.moment(m.at, format="HH:mm", font_size="0.75em", color="var(--gray-10)"),
-                spacing="2",
-                align="baseline",
-            ),
-            rx.cond(m.text != "", rx.text(m.text, size="2"), rx.fragment()),
-            rx.cond(
-                m.file_id != "",
-                rx.button(
-                    rx.icon("paperclip", size=14),
-                    m.filename,
-                    rx.text.span(" (", m.size, ")", color="var(--gray-10)"),
-                    variant="soft",
-                    size="1",
-                    on_click=on_download(m.file_id),
-                    aria_label=texts.download + ": " + m.filename,
-                    class_name="chat-file",
-                ),
-                rx.fragment(),
-            ),
-            padding="0.4em 0.6em",
-            border_radius="var(--radius-2)",
-            background=rx.cond(m.mine, "var(--accent-a3)", "var(--gray-a3)"),
-            class_name="chat-line",
-            width="100%",
-        )
-
-    chosen = rx.selected_files(upload_id)
-    return rx.vstack(
-        rx.heading(texts.heading, size="3", as_="h2"),
-        rx.box(
-            rx.cond(
-                lines.length() > 0,
-                rx.vstack(rx.foreach(lines, line), spacing="2", width="100%"),
-                rx.text(texts.empty, size="2", color_scheme="gray"),
-            ),
-            id="meeting-chat-lines",
-            role="log",
-            aria_live="polite",
-            max_height="40vh",
-            overflow_y="auto",
-            width="100%",
-        ),
-        rx.form(
-            rx.hstack(
-                rx.input(
-                    value=draft,
-                    on_change=on_draft,
-                    placeholder=texts.message_label,
-                    aria_label=texts.message_label,
-                    id="meeting-chat-input",
-                    name="meeting-chat-input",
-                    flex="1",
-                    max_length=2000,
-                ),
-                rx.icon_button(rx.icon("send"), type="submit", aria_label=texts.send),
-                width="100%",
-            ),
-            on_submit=on_send,
-            width="100%",
-        ),
-        rx.hstack(
-            rx.upload(
-                rx.button(rx.icon("paperclip", size=14), texts.attach, variant="soft", size="1"),
-                id=upload_id,
-                max_files=1,
-                max_size=max_bytes,
-                no_drag=True,
-            ),
-            rx.cond(
-                chosen.length() > 0,
-                rx.button(
-                    texts.share,
-                    " ",
-                    chosen[0],
-                    size="1",
-                    id="meeting-chat-share",
-                    on_click=on_upload,
-                ),
-                rx.text(texts.limits, size="1", color_scheme="gray"),
-            ),
-            align="center",
-            wrap="wrap",
         ),
         width="100%",
         spacing="2",

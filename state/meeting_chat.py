@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
+from typing import Any
 
 import reflex as rx
 from reflex.event import EventSpec
 
-from app.i18n import format_number
+from app.i18n import format_number, translate
 from app.services import meeting_chat
 from app.services.meeting_chat import ChatLine
 from app.services.meeting_settings import MAX_FILE_MB
-from components.meeting_panels import ChatRow
+from components.meeting_chat import ChatRow
+from state.guard import caller_of
 from state.meeting_access import Attending, attending
 
 UPLOAD_ID = "meeting-chat-upload"
 SNAPSHOT_UPLOAD_ID = "meeting-snapshot-upload"
 MAX_LINES = 300
+ANNOUNCED_CHARS = 200  # a screen reader reads the start of a long message
 
 
 def _row(line: ChatLine, me: str, lang: str) -> ChatRow:
@@ -33,12 +37,24 @@ def _row(line: ChatLine, me: str, lang: str) -> ChatRow:
 
 
 class MeetingChatState(rx.State):
-    """Chat lines of the room (history on entering, then live from the room bus)."""
+    """Chat lines of the room (history on entering, then live from the room bus).
+
+    ``unread`` counts only lines that arrive while the chat panel is not on screen: the
+    panel reports when it is shown and hidden (``mark_read`` / ``chat_hidden``).
+    """
 
     lines: list[ChatRow] = []
     draft: str = ""
     error: str = ""
+    refusal: str = ""  # why the browser refused the chosen file, shown next to the button
     unread: int = 0
+    file_max_mb: int = MAX_FILE_MB  # the tenant's limit once the room is entered
+    file_kinds: str = ""  # "PDF, PNG, JPEG, TXT"
+    uploading: bool = False
+    upload_percent: int = 0
+    announcement: str = ""  # "New message from Eva: ..." for screen readers
+    announced: int = 0  # counts announcements, so the same words are read out again
+    _open: bool = False
     _snapshot_of: str = ""
 
     def _load(self, att: Attending) -> None:
@@ -47,14 +63,22 @@ class MeetingChatState(rx.State):
             _row(line, att.attendee.key, lang)
             for line in meeting_chat.list_chat(att.db, att.attendee, limit=MAX_LINES)
         ]
+        rules = meeting_chat.file_rules(att.db, att.attendee)
+        self.file_max_mb, self.file_kinds = rules.max_mb, rules.allowed
+        self.unread, self._open, self.uploading, self.refusal = 0, False, False, ""
 
     def _add(self, line: ChatLine, me: str, lang: str) -> None:
         """A line arrived on the room bus."""
         if any(row.id == str(line.id) for row in self.lines[-20:]):
             return
         self.lines = [*self.lines[-(MAX_LINES - 1) :], _row(line, me, lang)]
-        if line.author_key != me:
+        if line.author_key == me:
+            return
+        if not self._open:
             self.unread += 1
+        said = (line.text or line.filename)[:ANNOUNCED_CHARS]
+        self.announcement = translate(lang, "meeting.chat_new_message", name=line.author, text=said)
+        self.announced += 1
 
     @rx.event
     def set_draft(self, value: str) -> None:
@@ -63,8 +87,13 @@ class MeetingChatState(rx.State):
 
     @rx.event
     def mark_read(self) -> None:
-        """The chat is on screen."""
-        self.unread = 0
+        """The chat is on screen: everything in it counts as read until it is hidden."""
+        self._open, self.unread = True, 0
+
+    @rx.event
+    def chat_hidden(self) -> None:
+        """The chat left the screen (another tab, or the room closed)."""
+        self._open = False
 
     @rx.event
     @attending
@@ -74,13 +103,51 @@ class MeetingChatState(rx.State):
         self.draft = ""
 
     @rx.event
-    async def share_files(self, files: list[rx.UploadFile]) -> EventSpec:
+    def upload_started(self) -> None:
+        """The chosen file is on its way (the progress bar shows from here)."""
+        self.uploading, self.upload_percent, self.error, self.refusal = True, 0, "", ""
+
+    @rx.event
+    def upload_progressed(self, progress: dict[str, Any]) -> None:
+        """The browser reports how much of the file it has sent (ignored once it is done)."""
+        if not self.uploading:
+            return
+        try:
+            share = float(progress.get("progress", 0))
+        except (TypeError, ValueError):
+            return
+        self.upload_percent = max(self.upload_percent, min(100, max(0, int(share * 100))))
+
+    @rx.event
+    def upload_cancelled(self) -> None:
+        """The participant stopped the upload (the browser aborted it; nothing reached the
+        handler, so nothing was stored). The file stays chosen, to try again."""
+        self.uploading, self.upload_percent = False, 0
+
+    @rx.event
+    async def file_refused(self, reasons: list[str]) -> None:
+        """The browser refused the chosen file before sending it (``reasons``: its codes,
+        e.g. "file-too-large"): say why in the participant's language. The server applies
+        the same limits to whatever it receives."""
+        caller = await caller_of(self)
+        if "too-many-files" in reasons:
+            self.refusal = caller.text("chat.one_file")
+        elif "file-too-large" in reasons:
+            self.refusal = caller.text("chat.file_too_large", limit=self.file_max_mb)
+        else:
+            self.refusal = caller.text("chat.file_type", allowed=self.file_kinds)
+
+    @rx.event
+    async def share_files(self, files: list[rx.UploadFile]) -> AsyncIterator[EventSpec | None]:
         """Share the chosen file in the chat (checked by content and limits on the server)."""
+        self.upload_percent = 100 if self.uploading else 0  # all sent; now it is checked
+        yield None
         if files:
             # Read at most one byte over the platform's cap; the service applies the tenant's.
             data = await files[0].read(MAX_FILE_MB * 1024 * 1024 + 1)
             await self._share(files[0].filename or "file", data)
-        return rx.clear_selected_files(UPLOAD_ID)
+        self.uploading, self.upload_percent = False, 0
+        yield rx.clear_selected_files(UPLOAD_ID)
 
     @attending
     def _share(self, att: Attending, filename: str, data: bytes) -> None:

@@ -9,18 +9,17 @@ import reflex as rx
 
 from components.feedback import error_callout, notice_callout
 from components.meeting import DeviceTexts, device_fields
+from components.meeting_chat import ChatTexts, ChatUpload, chat_announcer, chat_panel
 from components.meeting_lobby import LobbyTexts, waiting_list
-from components.meeting_panels import ChatTexts, RosterTexts, chat_panel, participants_list
+from components.meeting_panels import RosterTexts, participants_list
+from components.star_rating import star_label, star_rating
 from state.locale import t
 from state.meeting import MeetingState
 from state.meeting_chat import UPLOAD_ID, MeetingChatState
-from state.meeting_feedback import MeetingFeedbackState
+from state.meeting_feedback import STARS_FIELD, MeetingFeedbackState
 from state.meeting_invite import MeetingInviteState
 from state.meeting_panel import RoomPanelState
 from state.meeting_roster import RosterState
-
-# The browser's own cap; the tenant's limit (at most 25 MB) is checked on the server.
-MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 
 
 def devices() -> rx.Component:
@@ -164,14 +163,34 @@ def _chat() -> rx.Component:
             attach=t("meeting.attach"),
             share=t("meeting.share_file"),
             download=t("meeting.download"),
-            limits=t("meeting.file_hint"),
+            limits=t("meeting.file_limits"),
+            uploading=t("meeting.uploading"),
+            percent=t("meeting.upload_percent"),
+            cancel=t("meeting.upload_cancel"),
+        ),
+        ChatUpload(
+            upload_id=UPLOAD_ID,
+            max_mb=MeetingChatState.file_max_mb,
+            kinds=MeetingChatState.file_kinds,
+            uploading=MeetingChatState.uploading,
+            percent=MeetingChatState.upload_percent,
+            refusal=MeetingChatState.refusal,
+            on_upload=[
+                MeetingChatState.upload_started,
+                MeetingChatState.share_files(
+                    rx.upload_files(  # type: ignore[call-arg]
+                        upload_id=UPLOAD_ID, on_upload_progress=MeetingChatState.upload_progressed
+                    )
+                ),
+            ],
+            on_refused=MeetingChatState.file_refused,
+            on_cancel=MeetingChatState.upload_cancelled,
         ),
         on_draft=MeetingChatState.set_draft,
         on_send=MeetingChatState.send,
-        upload_id=UPLOAD_ID,
-        on_upload=MeetingChatState.share_files(rx.upload_files(upload_id=UPLOAD_ID)),  # type: ignore[call-arg]
         on_download=MeetingChatState.download,
-        max_bytes=MAX_UPLOAD_BYTES,
+        on_shown=MeetingChatState.mark_read,
+        on_hidden=MeetingChatState.chat_hidden,
     )
 
 
@@ -292,6 +311,7 @@ def side_panel() -> rx.Component:
             on_change=RoomPanelState.show,
             class_name="meeting-panel-tabs",
         ),
+        chat_announcer(MeetingChatState.announcement, MeetingChatState.announced),
         id="meeting-panel",
         aria_label=t("meeting.panel"),
         data_open=RoomPanelState.panel != "",
@@ -304,17 +324,27 @@ def feedback_card() -> rx.Component:
     form = rx.form(
         rx.vstack(
             rx.el.fieldset(
-                rx.el.legend(t("feedback.question"), style={"fontWeight": "500"}),
-                rx.radio_group(
-                    ["1", "2", "3", "4", "5"],
-                    value=MeetingFeedbackState.stars.to_string(),
-                    on_change=MeetingFeedbackState.rate,
-                    direction="row",
-                    id="feedback-stars",
-                    name="feedback-stars",
+                rx.el.legend(
+                    t("feedback.question"), id="feedback-question", style={"fontWeight": "500"}
                 ),
-                rx.text(t("feedback.scale"), size="1", color_scheme="gray"),
-                style={"border": "none", "padding": "0"},
+                star_rating(
+                    t("feedback.star_label"),
+                    labelled_by="feedback-question",
+                    on_change=MeetingFeedbackState.rate,
+                    id="feedback-stars",
+                    name=STARS_FIELD,
+                ),
+                rx.text(
+                    rx.cond(
+                        MeetingFeedbackState.stars > 0,
+                        star_label(t("feedback.star_label"), MeetingFeedbackState.stars),
+                        t("feedback.scale"),
+                    ),
+                    size="1",
+                    color="var(--gray-11)",
+                    id="feedback-stars-chosen",
+                ),
+                style={"border": "none", "padding": "0", "margin": "0"},
             ),
             rx.el.label(t("feedback.comment"), html_for="feedback-comment"),
             rx.text_area(

@@ -185,11 +185,39 @@ def _store_file(
     return file
 
 
-def upload_limit(session: Session, attendee: Attendee) -> int:
-    """The largest file (bytes) the attendee's tenant lets participants share."""
+@dataclasses.dataclass(frozen=True)
+class FileRules:
+    """What participants of a tenant may share: the largest file and the kinds of file.
+
+    The room shows them before anyone picks a file, and the browser refuses a larger file
+    at once; :func:`share_file` applies the same rules on the server, where they count.
+    """
+
+    max_mb: int
+    kinds: tuple[str, ...]
+
+    @property
+    def max_bytes(self) -> int:
+        """The largest file, in bytes."""
+        return self.max_mb * 1024 * 1024
+
+    @property
+    def allowed(self) -> str:
+        """The kinds as people know them ("PDF, PNG, JPEG, TXT")."""
+        return ", ".join(kind.upper() for kind in self.kinds)
+
+
+def file_rules(session: Session, attendee: Attendee) -> FileRules:
+    """The attendee's tenant's file rules."""
     tenant = session.get(Tenant, attendee.tenant_id)
     assert tenant is not None
-    return tenant.meeting_file_max_mb * 1024 * 1024
+    kinds = tuple(kind for kind in CONTENT_TYPES if kind in tenant.meeting_file_types)
+    return FileRules(tenant.meeting_file_max_mb, kinds)
+
+
+def upload_limit(session: Session, attendee: Attendee) -> int:
+    """The largest file (bytes) the attendee's tenant lets participants share."""
+    return file_rules(session, attendee).max_bytes
 
 
 def share_file(session: Session, attendee: Attendee, filename: str, data: bytes) -> ChatLine:
@@ -199,14 +227,12 @@ def share_file(session: Session, attendee: Attendee, filename: str, data: bytes)
         InvalidInput: ``chat.file_too_large`` or ``chat.file_type`` (nothing is stored).
     """
     meetings.require_in_room(attendee)
-    tenant = session.get(Tenant, attendee.tenant_id)
-    assert tenant is not None
-    if len(data) > upload_limit(session, attendee):
-        raise InvalidInput("chat.file_too_large", limit=tenant.meeting_file_max_mb)
+    rules = file_rules(session, attendee)
+    if len(data) > rules.max_bytes:
+        raise InvalidInput("chat.file_too_large", limit=rules.max_mb)
     kind = detect_type(data) if data else None
-    if kind is None or kind not in tenant.meeting_file_types:
-        allowed = ", ".join(t.upper() for t in tenant.meeting_file_types)
-        raise InvalidInput("chat.file_type", allowed=allowed)
+    if kind is None or kind not in rules.kinds:
+        raise InvalidInput("chat.file_type", allowed=rules.allowed)
     file = _store_file(session, attendee, filename, kind, data)
     message = ChatMessage(
         tenant_id=attendee.tenant_id,

@@ -44,6 +44,7 @@ class Stack:
 
     app_url: str
     nodes: dict[str, tuple[str, subprocess.Popen[bytes]]]  # node id -> (base URL, process)
+    database_url: str = ""  # the app's database, to check what it stored
 
 
 def _app_env(node_url: str, redis_url: str | None, turn_port: int | None) -> dict[str, str]:
@@ -85,7 +86,7 @@ def meeting_stack(*, nodes: int = 1, relay: bool = False) -> Iterator[Stack]:
         # Every node's origin goes into the pages' CSP (connect-src), so rooms can move.
         app_env["CONSILIO_MEDIA_ORIGINS"] = " ".join(url for url, _proc in started.values())
         app = stack.enter_context(running_app(extra_env=app_env, port=app_port))
-        yield Stack(app.url, started)
+        yield Stack(app.url, started, app.env["CONSILIO_DATABASE_URL"])
 
 
 @pytest.fixture(scope="session")

@@ -207,7 +207,7 @@ def test_advisor_and_customer_meet_share_chat_and_the_advisor_moderates(
 
         # The advisor leaves and rates the meeting.
         advisor.locator("#meeting-leave").click()
-        advisor.get_by_role("radio", name="5").click()
+        advisor.get_by_role("radio", name="5 von 5 Sternen").click()
         advisor.locator("#feedback-comment").fill("Gute Verbindung")
         advisor.locator("#feedback-send").click()
         expect(advisor.locator("#feedback-thanks")).to_be_visible()

@@ -104,6 +104,25 @@ def test_tenant_limits_decide_size_and_types(
         meeting_chat.share_file(db, eva, "gross.txt", b"a" * (1024 * 1024 + 1))
 
 
+def test_the_rules_the_room_shows_are_the_ones_the_server_applies(
+    db: Session, alpha: TenantWorld, pair: tuple[meetings.Attendee, meetings.Attendee]
+) -> None:
+    _host, eva = pair
+    rules = meeting_chat.file_rules(db, eva)
+    assert (rules.max_mb, rules.allowed) == (10, "PDF, PNG, JPEG, TXT")
+    tenant = db.get(Tenant, alpha.tenant.id)
+    assert tenant is not None
+    tenant.meeting_file_max_mb, tenant.meeting_file_types = 2, ["txt", "pdf"]
+    db.add(tenant)
+    db.commit()
+    rules = meeting_chat.file_rules(db, eva)
+    assert (rules.max_mb, rules.max_bytes, rules.allowed) == (2, 2 * 1024 * 1024, "PDF, TXT")
+    meeting_chat.share_file(db, eva, "genau.txt", b"a" * rules.max_bytes)
+    with pytest.raises(InvalidInput, match=r"chat\.file_too_large") as refused:
+        meeting_chat.share_file(db, eva, "zu-gross.txt", b"a" * (rules.max_bytes + 1))
+    assert refused.value.params == {"limit": 2}
+
+
 def test_file_of_another_meeting_cannot_be_opened(
     db: Session, alpha: TenantWorld, pair: tuple[meetings.Attendee, meetings.Attendee]
 ) -> None:
