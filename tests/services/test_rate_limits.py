@@ -47,6 +47,8 @@ class Browser:
         self.running = False
         self.rows: list[dict[str, str]] = []
         self.overall = self.report = ""
+        self.finished = self.total = 0
+        self._checks: tuple[str, ...] = ()
         self._started = 0.0
         self._runs: list[float] = []
         self._results: dict[str, Any] = {}
