@@ -22,6 +22,10 @@ class Finding:
     text: T
 
 
+def _icon(name: str, tone: str) -> rx.Component:
+    return rx.icon(name, size=22, color=f"var(--{tone}-10)", aria_hidden="true", flex_shrink="0")
+
+
 def finding_line(finding: Finding) -> rx.Component:
     """Icon, name and status badge, the explanation below."""
     color = rx.match(finding.status, ("ok", "green"), ("warn", "amber"), "red")
@@ -29,11 +33,8 @@ def finding_line(finding: Finding) -> rx.Component:
         rx.hstack(
             rx.match(
                 finding.status,
-                *[
-                    (name, rx.icon(icon, color=f"var(--{tone}-10)", aria_hidden="true"))
-                    for name, (icon, tone) in LOOK.items()
-                ],
-                rx.icon("circle_x", color="var(--red-10)", aria_hidden="true"),
+                *[(name, _icon(icon, tone)) for name, (icon, tone) in LOOK.items()],
+                _icon("circle_x", "red"),
             ),
             rx.vstack(
                 rx.hstack(

@@ -161,6 +161,7 @@ def test_super_admin_reads_the_missing_relay_on_the_health_page(
         expect(turn).to_contain_text("CONSILIO_TURN_URLS")
         media = page.locator("li.health-line[data-check='media_nodes']")
         expect(media).to_have_attribute("data-status", "ok")
+        page.mouse.move(600, 700)  # not hovering the navigation in the screenshots
         screenshots(page, "platform-health")
         problems = page.request.get("/api/health").json()["problems"]
         assert problems == ["turn_missing"]
