@@ -38,7 +38,10 @@ def status_icon(status: T) -> rx.Component:
     the meaning for screen readers)."""
     return rx.match(
         status,
-        ("running", rx.box(rx.spinner(size="3"), aria_hidden="true", class_name="test-spinner")),
+        (
+            "running",
+            rx.center(rx.spinner(size="3"), aria_hidden="true", width="22px", flex_shrink="0"),
+        ),
         *[
             (name, rx.icon(icon, color=color, size=22, aria_hidden="true", flex_shrink="0"))
             for name, (icon, color) in STATUS_ICONS.items()
