@@ -188,6 +188,7 @@ def _drawer(mobile_links: Any, menu_label: rx.Var[str]) -> rx.Component:
                     rx.icon("menu"),
                     variant="soft",
                     color_scheme="gray",
+                    radius="full",
                     aria_label=menu_label,
                 )
             ),
