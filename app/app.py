@@ -24,13 +24,14 @@ from app.pages import (
     meeting,
     not_found,
     password_pages,
+    platform_health,
     platform_outbox,
     platform_tenants,
     privacy_notice,
     second_factor,
     test_center,
 )
-from app.pages.layout import forbidden_view, on_load, page
+from app.pages.layout import forbidden_view, on_load, page, tab_title
 from app.services import keys
 from app.settings import get_settings
 
@@ -44,7 +45,7 @@ if get_compile_context() != rx.constants.CompileContext.EXPORT:
 sys.setswitchinterval(0.001)
 
 PAGES = [
-    (routes.LANDING, landing.landing, landing.ON_LOAD, "title"),
+    (routes.LANDING, landing.landing, landing.ON_LOAD, ""),
     (routes.LOGIN, login.login, login.ON_LOAD, "login.title"),
     (routes.SECOND_FACTOR, second_factor.second_factor, second_factor.ON_LOAD, "login.code_title"),
     (
@@ -81,6 +82,12 @@ PAGES = [
         platform_tenants.ON_LOAD,
         "tenants.title",
     ),
+    (
+        routes.PLATFORM_HEALTH,
+        platform_health.platform_health,
+        platform_health.ON_LOAD,
+        "health.title",
+    ),
     # Every tenant's mails with live links: only on a developer's machine.
     *(
         [
@@ -111,10 +118,14 @@ app = rx.App(
 )
 app.register_lifespan_task(lifecycle.run_background_services)
 
-for path, component, load, _title_key in PAGES:
+# Each tab names its page and tenant in the visitor's language (React keeps <title> current).
+for path, component, load, title_key in PAGES:
     for route in (path, routes.tenant_route(path)):
-        app.add_page(component, route=route, on_load=load, title="Consilio")
+        app.add_page(component, route=route, on_load=load, title=tab_title(title_key))
 # Every address no page matches (also below /t/{slug}/): in the tenant's look, with a way back.
 app.add_page(
-    not_found.not_found, route=routes.NOT_FOUND, on_load=not_found.ON_LOAD, title="Consilio"
+    not_found.not_found,
+    route=routes.NOT_FOUND,
+    on_load=not_found.ON_LOAD,
+    title=tab_title("notfound.title"),
 )

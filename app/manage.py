@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import secrets
+import shutil
 import sys
 from pathlib import Path
 
@@ -52,9 +53,16 @@ def reencrypt() -> int:
     return 0
 
 
-def write_dev_env(path: Path) -> list[str]:
-    """Give a developer's machine dev mode and its own random secret key in ``path`` (.env).
+# The loopback relay `make dev` starts (Procfile "turn": tools/run-turn.sh, same port).
+DEV_TURN_URL = "turn:127.0.0.1:3478?transport=udp"
 
+
+def write_dev_env(path: Path, *, relay: bool | None = None) -> list[str]:
+    """Give a developer's machine dev mode and its own random secret key in ``path`` (.env),
+    and, with ``relay`` (default: when coturn is installed), the TURN relay `make dev` runs.
+
+    The relay's secret needs no line: tools/run-turn.sh renders coturn's configuration from
+    the same settings, so both derive it from this secret key (or CONSILIO_TURN_SECRET).
     Settings already in the file are kept as they are, so a second run changes nothing.
 
     Returns:
@@ -70,6 +78,8 @@ def write_dev_env(path: Path) -> list[str]:
         "CONSILIO_ENVIRONMENT": "dev",
         "CONSILIO_SECRET_KEY": secrets.token_urlsafe(48),
     }
+    if relay if relay is not None else shutil.which("turnserver") is not None:
+        wanted["CONSILIO_TURN_URLS"] = DEV_TURN_URL
     added = [name for name in wanted if name not in present]
     if added:
         lines = [f"{name}={wanted[name]}" for name in added]

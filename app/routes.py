@@ -30,6 +30,7 @@ ADMIN_AUDIT = "/admin/audit"
 ADMIN_JOBS = "/admin/jobs"
 PLATFORM_TENANTS = "/platform/tenants"
 PLATFORM_OUTBOX = "/platform/outbox"
+PLATFORM_HEALTH = "/platform/health"
 MEETING = "/meeting/[room]"
 TEST_CENTER = "/test-center"
 PRIVACY_NOTICE = "/privacy-notice"  # the platform's default notice, for tenants that adopt it

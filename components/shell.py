@@ -87,13 +87,14 @@ def _logo(brand: Brand) -> rx.Component:
                     aria_hidden="true",
                 ),
             ),
+            # No text-trim here: with the ellipsis' overflow:hidden it cut off descenders.
             rx.text(
                 brand.name,
                 weight="bold",
-                size="4",
+                size=rx.breakpoints(initial="3", xs="4"),  # type: ignore[arg-type]
                 color="var(--on-brand)",
-                trim="both",
                 class_name="brand-name",
+                id="brand-name",
             ),
             align="center",
             spacing="2",
@@ -164,10 +165,56 @@ def _user_menu(user: UserMenu) -> rx.Component:
                 rx.menu.item(user.logout_label, on_select=user.on_logout, color="red", id="logout"),
             ),
         ),
+        # A link that looks like a button (a button inside a link is two controls in one);
+        # its label may take two lines on a narrow phone rather than spill out of it.
         rx.link(
-            rx.button(user.login_label, variant="soft", color_scheme="gray", radius="full"),
+            rx.icon("log_in", size=16, aria_hidden="true", flex_shrink="0"),
+            rx.el.span(user.login_label),
             href=user.login_href,
+            underline="none",
+            color="var(--on-brand)",
+            class_name="header-sign-in",
+            id="header-sign-in",
         ),
+    )
+
+
+def _drawer(mobile_links: Any, menu_label: rx.Var[str]) -> rx.Component:
+    """Phones and tablets: the role's links in a drawer from the left."""
+    return rx.box(
+        rx.drawer.root(
+            rx.drawer.trigger(
+                rx.icon_button(
+                    rx.icon("menu"),
+                    variant="soft",
+                    color_scheme="gray",
+                    radius="full",
+                    aria_label=menu_label,
+                )
+            ),
+            rx.drawer.overlay(z_index="50"),
+            rx.drawer.portal(
+                rx.drawer.content(
+                    rx.vstack(
+                        rx.drawer.close(
+                            rx.icon_button(rx.icon("x"), variant="ghost", aria_label=menu_label)
+                        ),
+                        mobile_links,
+                        padding="1.5em",
+                        spacing="4",
+                    ),
+                    background="var(--color-panel-solid)",
+                    width="75vw",
+                    max_width="320px",
+                    height="100%",
+                    top="0",
+                    left="0",
+                    z_index="60",
+                )
+            ),
+            direction="left",
+        ),
+        display=["block", "block", "none"],
     )
 
 
@@ -193,56 +240,28 @@ def shell(
             rx.spacer(),
             _language_picker(language),
             _user_menu(user),
-            rx.box(
-                rx.drawer.root(
-                    rx.drawer.trigger(
-                        rx.icon_button(
-                            rx.icon("menu"),
-                            variant="soft",
-                            color_scheme="gray",
-                            aria_label=menu_label,
-                        )
-                    ),
-                    rx.drawer.overlay(z_index="50"),
-                    rx.drawer.portal(
-                        rx.drawer.content(
-                            rx.vstack(
-                                rx.drawer.close(
-                                    rx.icon_button(
-                                        rx.icon("x"), variant="ghost", aria_label=menu_label
-                                    )
-                                ),
-                                mobile_links,
-                                padding="1.5em",
-                                spacing="4",
-                            ),
-                            background="var(--color-panel-solid)",
-                            width="75vw",
-                            max_width="320px",
-                            height="100%",
-                            top="0",
-                            left="0",
-                            z_index="60",
-                        )
-                    ),
-                    direction="left",
-                ),
-                display=["block", "block", "none"],
-            ),
+            # The menu holds the role's links: nobody signed in, nothing to show.
+            rx.cond(user.signed_in, _drawer(mobile_links, menu_label)),
             align="center",
-            spacing="3",
+            spacing=rx.breakpoints(initial="2", sm="3"),  # type: ignore[arg-type]
             max_width="1200px",
             margin_x="auto",
-            padding_x="1em",
+            padding_x=rx.breakpoints(initial="0.75em", sm="1em"),
             padding_y="0.75em",
         ),
         # Desktop: the role's links in a row of their own, so long (translated) labels never
         # squeeze the logo or wrap; phones and tablets use the drawer above.
-        rx.el.nav(
-            rx.box(links, max_width="1200px", margin_x="auto", padding_x="1em", padding_y="0.5em"),
-            display=["none", "none", "block"],
-            border_top="1px solid color-mix(in srgb, var(--on-brand) 20%, transparent)",
-            aria_label=menu_label,
+        # Nobody signed in: no links, so no empty row either.
+        rx.cond(
+            user.signed_in,
+            rx.el.nav(
+                rx.box(
+                    links, max_width="1200px", margin_x="auto", padding_x="1em", padding_y="0.5em"
+                ),
+                display=["none", "none", "block"],
+                border_top="1px solid color-mix(in srgb, var(--on-brand) 20%, transparent)",
+                aria_label=menu_label,
+            ),
         ),
         background=brand.primary,
         position="sticky",
@@ -290,8 +309,11 @@ def shell(
             tab_index=-1,
         ),
         footer_bar,
-        # React hoists this <link> into <head>; the browser tab shows the tenant's icon.
-        rx.cond(brand.favicon_url != "", rx.el.link(rel="icon", href=brand.favicon_url)),
+        # React hoists this <link> into <head>: the tab shows the tenant's icon, else ours.
+        rx.el.link(
+            rel="icon",
+            href=rx.cond(brand.favicon_url != "", brand.favicon_url, "/favicon.ico"),
+        ),
         rx.el.style(
             f".radix-themes{{--brand:{brand.primary};--brand-accent:{brand.accent};"
             f"--on-brand:{brand.on_primary}}}"

@@ -15,8 +15,16 @@ STATUS_ICONS = {
     "pass": ("circle_check", "var(--green-10)"),
     "warn": ("triangle_alert", "var(--amber-10)"),
     "fail": ("circle_x", "var(--red-10)"),
-    "running": ("loader", "var(--gray-10)"),
+    "skipped": ("circle_minus", "var(--gray-9)"),
     "pending": ("circle_dashed", "var(--gray-9)"),
+}
+# The callout over all checks: its icon and colour per overall state (no callout before a run).
+OVERALL_LOOK = {
+    "pass": ("circle_check", "green"),
+    "warn": ("triangle_alert", "amber"),
+    "fail": ("circle_x", "red"),
+    "partial": ("circle_minus", "gray"),
+    "awaiting": ("volume_2", "blue"),
 }
 
 
@@ -26,9 +34,14 @@ def test_scripts() -> rx.Component:
 
 
 def status_icon(status: T) -> rx.Component:
-    """The verdict as an icon (the words next to it carry the meaning for screen readers)."""
+    """The verdict as an icon, a spinner while the check runs (the words next to it carry
+    the meaning for screen readers)."""
     return rx.match(
         status,
+        (
+            "running",
+            rx.center(rx.spinner(size="3"), aria_hidden="true", width="22px", flex_shrink="0"),
+        ),
         *[
             (name, rx.icon(icon, color=color, size=22, aria_hidden="true", flex_shrink="0"))
             for name, (icon, color) in STATUS_ICONS.items()
@@ -66,6 +79,7 @@ def result_line(line: ResultLine, extra: rx.Component | None = None) -> rx.Compo
                             ("pass", "green"),
                             ("warn", "amber"),
                             ("fail", "red"),
+                            ("running", "blue"),
                             "gray",
                         ),
                     ),
@@ -88,25 +102,48 @@ def result_line(line: ResultLine, extra: rx.Component | None = None) -> rx.Compo
     )
 
 
-def overall_callout(status: T, texts: dict[str, T]) -> rx.Component:
-    """The verdict over all checks that ran (nothing before the first run)."""
-    return rx.match(
-        status,
-        *[
+def overall_callout(status: T, texts: dict[str, T], checking: T) -> rx.Component:
+    """What the page says over all checks: "checking" with a spinner and the count of
+    finished checks while any runs, then the verdict (nothing before the first run).
+
+    Args:
+        status: the overall state (test_center service: checking, awaiting, pass ...).
+        texts: the message per state of OVERALL_LOOK.
+        checking: the "checking …" message, with how many checks have finished.
+    """
+    # One live region that stays in the page: screen readers announce each change in it.
+    return rx.box(
+        rx.match(
+            status,
             (
-                name,
-                rx.callout(
-                    texts[name],
-                    icon=STATUS_ICONS[name][0],
-                    color_scheme=color,  # type: ignore[arg-type]
-                    role="status",
+                "checking",
+                rx.callout.root(
+                    rx.callout.icon(rx.spinner(size="2")),
+                    rx.callout.text(checking),
+                    color_scheme="blue",
                     id="test-center-overall",
+                    data_overall=status,
                     width="100%",
                 ),
-            )
-            for name, color in (("pass", "green"), ("warn", "amber"), ("fail", "red"))
-        ],
-        rx.fragment(),
+            ),
+            *[
+                (
+                    name,
+                    rx.callout(
+                        texts[name],
+                        icon=icon,
+                        color_scheme=color,  # type: ignore[arg-type]
+                        id="test-center-overall",
+                        data_overall=status,
+                        width="100%",
+                    ),
+                )
+                for name, (icon, color) in OVERALL_LOOK.items()
+            ],
+            rx.fragment(),
+        ),
+        role="status",
+        width="100%",
     )
 
 

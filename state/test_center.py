@@ -37,33 +37,57 @@ def _row(result: CheckResult) -> Row:
     }
 
 
-def _fresh() -> dict[str, CheckResult]:
-    return {c: grading.CheckResult(c, grading.PENDING) for c in grading.CHECKS} | {
+def _fresh(checks: tuple[str, ...] = grading.CHECKS) -> dict[str, CheckResult]:
+    return {c: grading.CheckResult(c, grading.PENDING) for c in checks} | {
         grading.SPEAKER: grading.grade_speaker(None)
     }
+
+
+def _offered(config: dict[str, Any] | None) -> tuple[str, ...]:
+    """The checks of a run: STUN and relay lines only for servers the probe pass offers."""
+    if config is None:
+        return grading.offered_checks()
+    return grading.offered_checks(
+        stun=bool(config.get("stunServers")), relay=bool(config.get("turnServers"))
+    )
 
 
 class TestCenterState(rx.State):
     """Verdicts per check (message keys; the page translates), and the support report."""
 
-    rows: list[Row] = [_row(r) for r in _fresh().values()]
+    # The lines this platform offers (prepare sets them again on each visit).
+    rows: list[Row] = [_row(r) for r in _fresh(grading.offered_checks()).values()]
     running: bool = False
     overall: str = grading.PENDING
+    finished: int = 0  # checks of the current run that have finished ...
+    total: int = 0  # ... of this many
     report: str = ""
     error: str = ""
+    _checks: tuple[str, ...] = ()  # the lines this run shows (see grading.offered_checks)
     _results: dict[str, CheckResult] = {}
     _environment: grading.Environment = grading.Environment()
     _errors: list[str] = []
     _started: float = 0.0  # when this browser started its last run (epoch seconds)
 
     def _set(self, results: list[CheckResult]) -> None:
+        if not self._checks:
+            self._checks = grading.offered_checks()
         if not self._results:
-            self._results = _fresh()
+            self._results = _fresh(self._checks)
         for result in results:
-            self._results[result.check] = result
-        self.rows = [_row(self._results[c]) for c in grading.CHECKS]
+            if result.check in self._checks:
+                self._results[result.check] = result
+        self.rows = [_row(self._results[c]) for c in self._checks]
         self.overall = grading.overall(self._results)
+        self.finished, self.total = grading.progress(self._results)
         self.report = ""
+
+    @rx.event
+    def prepare(self) -> None:
+        """on_load: the lines this platform can test, before the first run."""
+        if not self.running and not self._results:
+            self._checks = grading.offered_checks()
+            self.rows = [_row(r) for r in _fresh(self._checks).values()]
 
     @rx.event
     @visiting
@@ -78,19 +102,20 @@ class TestCenterState(rx.State):
         config: dict[str, Any] | None = None
         try:
             config = media_pass.issue_probe_pass().as_config()
-        except media_pass.NoVideoServer:
-            no_network = "test.advice.no_node"
+        except media_pass.NoVideoServer:  # the platform's health page shows it, not the visitor
+            no_network = "test.advice.network_later"
         except TooManyAttempts as busy:  # the platform's quota: the devices are still checked
             no_network = "test.advice.busy"
             self.error = visit.text(busy.key, **busy.params)
         speaker = (self._results or _fresh())[grading.SPEAKER]
         self._results = {}
+        self._checks = _offered(config)
         self._set(
-            [CheckResult(c, grading.RUNNING) for c in grading.CHECKS if c != grading.SPEAKER]
+            [CheckResult(c, grading.RUNNING) for c in self._checks if c != grading.SPEAKER]
             + [speaker]
         )
         if no_network:
-            self._set(grading.network_failed(no_network))
+            self._set(grading.network_skipped(no_network))
         self.running = True
         return rx.call_script(
             f"window.consilioTest && window.consilioTest.run({json.dumps(config)})"
@@ -110,8 +135,9 @@ class TestCenterState(rx.State):
             if not isinstance(item, dict):
                 continue
             check, data = item.get("check"), item.get("data")
-            if check == "errors":
+            if check == "errors":  # the browser's run has ended
                 self._errors = grading.console_errors(data)
+                self._set(grading.unfinished(self._results))
                 self.running = False
                 continue
             if not isinstance(data, dict):
@@ -140,7 +166,8 @@ class TestCenterState(rx.State):
     async def make_report(self):  # type: ignore[no-untyped-def]
         """The plain-text report in the visitor's language, shown and copied to the clipboard."""
         lang = (await self.get_state(LocaleState)).lang or "en"
-        results = [(self._results or _fresh())[c] for c in grading.CHECKS]
+        checks = self._checks or grading.offered_checks()
+        results = [(self._results or _fresh(checks))[c] for c in checks]
         when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
         self.report = grading.compose_report(
             lambda key: translate(lang, key), results, self._environment, self._errors, when

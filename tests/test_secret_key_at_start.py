@@ -149,17 +149,49 @@ def test_demo_data_is_seeded_only_in_dev_mode_and_only_when_asked_for() -> None:
 
 def test_make_dev_writes_dev_mode_and_a_random_key_once(tmp_path: Path) -> None:
     dotenv = tmp_path / ".env"
-    assert write_dev_env(dotenv) == ["CONSILIO_ENVIRONMENT", "CONSILIO_SECRET_KEY"]
+    assert write_dev_env(dotenv, relay=False) == ["CONSILIO_ENVIRONMENT", "CONSILIO_SECRET_KEY"]
     first = dotenv.read_text()
     key = first.split("CONSILIO_SECRET_KEY=")[1].strip()
     assert "CONSILIO_ENVIRONMENT=dev\n" in first and len(key) >= 48
-    assert write_dev_env(dotenv) == [] and dotenv.read_text() == first
+    assert write_dev_env(dotenv, relay=False) == [] and dotenv.read_text() == first
     assert dotenv.stat().st_mode & 0o077 == 0
     other = tmp_path / "other.env"
     other.write_text("export CONSILIO_SECRET_KEY=mine-and-long-enough-for-anyone-0123456789")
-    assert write_dev_env(other) == ["CONSILIO_ENVIRONMENT"]
+    assert write_dev_env(other, relay=False) == ["CONSILIO_ENVIRONMENT"]
     assert other.read_text().splitlines() == [
         "export CONSILIO_SECRET_KEY=mine-and-long-enough-for-anyone-0123456789",
         "CONSILIO_ENVIRONMENT=dev",
     ]
-    assert write_dev_env(tmp_path / "third.env") and key not in (tmp_path / "third.env").read_text()
+    assert write_dev_env(tmp_path / "third.env", relay=False)
+    assert key not in (tmp_path / "third.env").read_text()
+
+
+def test_make_dev_offers_browsers_the_relay_it_starts(tmp_path: Path) -> None:
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("CONSILIO_ENVIRONMENT=dev\n")
+    assert write_dev_env(dotenv, relay=True) == ["CONSILIO_SECRET_KEY", "CONSILIO_TURN_URLS"]
+    settings = dict(line.split("=", 1) for line in dotenv.read_text().splitlines())
+    assert settings["CONSILIO_TURN_URLS"] == "turn:127.0.0.1:3478?transport=udp"
+    run_turn = (Path(__file__).parent.parent / "tools" / "run-turn.sh").read_text()
+    assert "CONSILIO_TURN_PORT:-3478" in run_turn  # the port coturn listens on
+    # coturn's configuration, rendered from that .env (tools/run-turn.sh), has the secret the
+    # app signs TURN credentials with under the same key.
+    root = str(Path(__file__).parent.parent)
+    bare = {k: v for k, v in os.environ.items() if not k.startswith("CONSILIO_")}
+    rendered = subprocess.run(
+        [sys.executable, "-m", "media_nodes.turn_config", "test"],
+        cwd=tmp_path,
+        env={**bare, "PYTHONPATH": root},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    signing = subprocess.run(
+        [sys.executable, "-c", "from app.services import turn; print(turn.shared_secret())"],
+        cwd=root,
+        env={**bare, "PYTHONPATH": root, "CONSILIO_SECRET_KEY": settings["CONSILIO_SECRET_KEY"]},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert f"static-auth-secret={signing}\n" in rendered

@@ -57,6 +57,7 @@ HANDLERS: dict[str, set[str]] = {
                              "toggle_type"},
     "MeetingState": {"end_for_all", "join", "leave", "load", "reconnect", "rejoin", "set_consent",
                      "set_guest_name"},
+    "PlatformHealthState": {"load"},
     "PlatformOutboxState": {"close_mail", "load", "open_mail"},
     "PlatformTenantsState": {"approve_domain", "create", "load", "refuse_domain", "set_active"},
     "RecoveryState": {"activate", "clear", "forgot", "open_link", "reset_with_link"},
@@ -67,8 +68,8 @@ HANDLERS: dict[str, set[str]] = {
                     "toggle_lock"},
     "SessionState": {"enter", "go_home", "logout", "peek"},
     "TenantState": {"load"},
-    "TestCenterState": {"collect", "make_report", "play_sound", "receive", "speaker_heard",
-                        "start"},
+    "TestCenterState": {"collect", "make_report", "play_sound", "prepare", "receive",
+                        "speaker_heard", "start"},
 }  # fmt: skip
 
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # `make dev`: the TURN relay on 127.0.0.1, when coturn is installed. Its secret comes from the
-# same settings the app signs TURN credentials with (python -m media_nodes.turn_config).
+# same settings the app signs TURN credentials with (python -m media_nodes.turn_config); the
+# app offers it to browsers through CONSILIO_TURN_URLS, which `make dev` writes into .env
+# (app/manage.py DEV_TURN_URL: port 3478 unless CONSILIO_TURN_PORT says otherwise).
 set -euo pipefail
 if ! command -v turnserver >/dev/null; then
   echo "coturn is not installed, so no TURN relay runs (Debian: apt-get install coturn)."

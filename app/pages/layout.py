@@ -6,6 +6,7 @@ import reflex as rx
 
 from app import routes
 from app.settings import get_settings
+from components.document import document_language
 from components.feedback import spinner_block
 from components.not_found import lost_view, way_back
 from components.shell import Brand, FooterLinks, LanguageChoice, NavLink, UserMenu, nav_bar, shell
@@ -23,6 +24,7 @@ def href(page: str) -> rx.Var[str]:
 ROLE_LINKS: dict[str, list[tuple[str, str, str]]] = {
     "super_admin": [
         ("nav.tenants", routes.PLATFORM_TENANTS, "building_2"),
+        ("nav.health", routes.PLATFORM_HEALTH, "heart_pulse"),
         # The platform's dev outbox exists only on a developer's machine.
         *([("nav.outbox", routes.PLATFORM_OUTBOX, "inbox")] if get_settings().dev_mode else []),
     ],
@@ -51,9 +53,21 @@ def _role_nav(*, vertical: bool) -> rx.Component:
     )
 
 
+def tab_title(key: str) -> rx.Var[str]:
+    """The browser tab's title: the page and the tenant ("Sign in · Bank am See"), in the
+    visitor's language; the tenant's name alone for ``key`` "" (its landing page)."""
+    if not key:
+        return TenantState.name.to(str)
+    return (t(key) + " · " + TenantState.name).to(str)
+
+
 def page(*content: rx.Component) -> rx.Component:
     """Wrap page content in the branded shell (where no active tenant is, the platform's
-    shell with the not-found view instead)."""
+    shell with the not-found view instead), and give the document the visitor's language."""
+    return rx.fragment(document_language(LocaleState.lang), _branded(*content))
+
+
+def _branded(*content: rx.Component) -> rx.Component:
     return shell(
         rx.cond(TenantState.found, rx.fragment(*content), _tenant_missing_view()),
         brand=Brand(

@@ -94,10 +94,16 @@ def _results() -> rx.Component:
         overall_callout(
             TestCenterState.overall,
             {
-                "pass": t("test.overall_pass"),
-                "warn": t("test.overall_warn"),
-                "fail": t("test.overall_fail"),
+                name: t(f"test.overall_{name}")
+                for name in ("pass", "warn", "fail", "partial", "awaiting")
             },
+            (
+                t("test.overall_checking")
+                + " "
+                + TestCenterState.finished.to_string()
+                + " / "
+                + TestCenterState.total.to_string()
+            ).to(str),
         ),
         rx.el.ul(
             rx.foreach(TestCenterState.rows, _line),
@@ -156,4 +162,4 @@ def test_center() -> rx.Component:
     )
 
 
-ON_LOAD = on_load(None)
+ON_LOAD = on_load(None, TestCenterState.prepare)

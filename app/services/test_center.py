@@ -12,15 +12,22 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from app.services import rate_limits
+from app.services import rate_limits, turn
 
 PASS, WARN, FAIL, PENDING, RUNNING = "pass", "warn", "fail", "pending", "running"
+SKIPPED = "skipped"  # could not be tested this time (not the visitor's doing): not graded
+# What the page says over all checks besides a verdict (PASS, WARN, FAIL): nothing yet
+# (PENDING), some still measuring (CHECKING), only the speaker waits for the person's answer
+# (AWAITING), no problem found but a check could not run (PARTIAL).
+CHECKING, AWAITING, PARTIAL = "checking", "awaiting", "partial"
 
 BROWSER, CAMERA, MICROPHONE, SPEAKER = "browser", "camera", "microphone", "speaker"
 DIRECT, STUN, RELAY, BANDWIDTH, RTT, LOSS = "direct", "stun", "relay", "bandwidth", "rtt", "loss"
 DEVICE_CHECKS = (BROWSER, CAMERA, MICROPHONE, SPEAKER)
 NETWORK_CHECKS = (DIRECT, STUN, RELAY, BANDWIDTH, RTT, LOSS)
 CHECKS = DEVICE_CHECKS + NETWORK_CHECKS
+GRADED = (PASS, WARN, FAIL)
+FINISHED = (*GRADED, SKIPPED)
 
 RECOMMENDED_KBPS = 1000  # one video stream in a meeting
 BANDWIDTH_WARN_KBPS = 500  # below: video only in low quality
@@ -54,6 +61,22 @@ class CheckResult:
     def status_key(self) -> str:
         """The message naming the verdict."""
         return "test.status_" + self.status
+
+
+def offered_checks(*, stun: bool | None = None, relay: bool | None = None) -> tuple[str, ...]:
+    """The checks a visitor sees: STUN and relay only when the platform offers them.
+
+    Whether the platform runs a STUN or TURN server is its operator's business, not the
+    visitor's (a missing relay shows on the platform's health page): a line the visitor can
+    do nothing about would only worry them.
+
+    Args:
+        stun: whether STUN servers are offered (default: as configured).
+        relay: whether a TURN relay is offered (default: as configured).
+    """
+    stun = bool(turn.stun_servers()) if stun is None else stun
+    relay = bool(turn.relay_urls()) if relay is None else relay
+    return tuple(c for c in CHECKS if (c != STUN or stun) and (c != RELAY or relay))
 
 
 def admit_run(client: str) -> None:
@@ -154,14 +177,14 @@ def _graded(
 def grade_network(data: Mapping[str, Any]) -> list[CheckResult]:
     """Direct path, STUN, relay, and the quality of the best path against one 1000 kbit/s
     stream. A blocked direct path only warns when the relay carries the meeting instead; a
-    test that could not reach the node at all fails every line."""
+    test that could not reach the node at all fails every line. STUN and relay get no line
+    when the platform offers none (see offered_checks)."""
     if text(data if isinstance(data, Mapping) else {}, "error"):
         return network_failed("test.advice.network_unreachable")
     direct = _section(data, "direct")
     relay = _section(data, "relay")
     stun = _section(data, "stun")
     direct_ok, relay_ok = _flag(direct, "connected"), _flag(relay, "connected")
-    relay_offered = _flag(relay, "offered")
     results = []
 
     if direct_ok:
@@ -171,23 +194,10 @@ def grade_network(data: Mapping[str, Any]) -> list[CheckResult]:
     else:
         results.append(CheckResult(DIRECT, FAIL, "", "test.advice.direct_blocked"))
 
-    if not _flag(stun, "offered"):
-        results.append(CheckResult(STUN, WARN, "", "test.advice.stun_not_offered"))
-    elif _flag(stun, "srflx"):
-        results.append(CheckResult(STUN, PASS, text(stun, "address", 60)))
-    elif direct_ok:  # no address translation in between, or nothing to learn: fine
-        results.append(CheckResult(STUN, PASS, "", "test.advice.stun_not_needed"))
-    else:
-        results.append(CheckResult(STUN, WARN, "", "test.advice.stun_none"))
-
-    if not relay_offered:
-        status = PASS if direct_ok else FAIL
-        results.append(CheckResult(RELAY, status, "", "test.advice.relay_not_offered"))
-    elif relay_ok:
-        results.append(CheckResult(RELAY, PASS, _ms(_number(relay, "ms", 600_000))))
-    else:
-        status = WARN if direct_ok else FAIL
-        results.append(CheckResult(RELAY, status, "", "test.advice.relay_blocked"))
+    if _flag(stun, "offered"):
+        results.append(_stun(stun, direct_ok=direct_ok))
+    if _flag(relay, "offered"):
+        results.append(_relay(relay, direct_ok=direct_ok))
 
     quality = _section(data, "quality")
     results.append(
@@ -217,9 +227,46 @@ def grade_network(data: Mapping[str, Any]) -> list[CheckResult]:
     return results
 
 
+def _stun(stun: Mapping[str, Any], *, direct_ok: bool) -> CheckResult:
+    if _flag(stun, "srflx"):
+        return CheckResult(STUN, PASS, text(stun, "address", 60))
+    if direct_ok:  # no address translation in between, or nothing to learn: fine
+        return CheckResult(STUN, PASS, "", "test.advice.stun_not_needed")
+    return CheckResult(STUN, WARN, "", "test.advice.stun_none")
+
+
+def _relay(relay: Mapping[str, Any], *, direct_ok: bool) -> CheckResult:
+    if _flag(relay, "connected"):
+        return CheckResult(RELAY, PASS, _ms(_number(relay, "ms", 600_000)))
+    return CheckResult(RELAY, WARN if direct_ok else FAIL, "", "test.advice.relay_blocked")
+
+
 def network_failed(reason: str) -> list[CheckResult]:
-    """Every network line when the test could not run at all (no node, no signaling)."""
-    return [CheckResult(check, FAIL, "", reason) for check in NETWORK_CHECKS]
+    """The network lines when the browser could not reach the video server at all: the
+    connection fails (with ``reason``); what needs a connection was not measured."""
+    return [
+        CheckResult(check, FAIL, "", reason) if check == DIRECT else CheckResult(check, SKIPPED)
+        for check in NETWORK_CHECKS
+    ]
+
+
+def network_skipped(reason: str) -> list[CheckResult]:
+    """Every network line when the platform could not offer a test right now (no video
+    server, its quota of tests used up): not graded, and the reason said once."""
+    return [
+        CheckResult(check, SKIPPED, "", reason if check == DIRECT else "")
+        for check in NETWORK_CHECKS
+    ]
+
+
+def unfinished(results: Mapping[str, CheckResult]) -> list[CheckResult]:
+    """The checks still running when the browser said its run ended (a step crashed or
+    the page was left): not tested, with the advice to run the test again."""
+    return [
+        CheckResult(r.check, SKIPPED, "", "test.advice.unfinished")
+        for r in results.values()
+        if r.status == RUNNING
+    ]
 
 
 def _ms(value: float | None) -> str:
@@ -227,14 +274,29 @@ def _ms(value: float | None) -> str:
 
 
 def overall(results: Mapping[str, CheckResult]) -> str:
-    """The worst verdict over the checks that ran (pending ones do not count)."""
-    done = [r.status for r in results.values() if r.status in (PASS, WARN, FAIL)]
-    if not done:
+    """What the page says over all checks: a verdict only once every check has finished.
+
+    While any check runs: CHECKING. When only the speaker waits for the person's answer:
+    AWAITING. Before a run: PENDING. Then the worst verdict (FAIL, WARN); PARTIAL when
+    nothing is wrong but a check could not be run; PASS when everything passed.
+    """
+    statuses = [r.status for r in results.values()]
+    if RUNNING in statuses:
+        return CHECKING
+    waiting = [r.check for r in results.values() if r.status == PENDING]
+    if waiting == [SPEAKER] and any(s in FINISHED for s in statuses):
+        return AWAITING
+    if waiting or not statuses:
         return PENDING
     for status in (FAIL, WARN):
-        if status in done:
+        if status in statuses:
             return status
-    return PASS
+    return PARTIAL if SKIPPED in statuses else PASS
+
+
+def progress(results: Mapping[str, CheckResult]) -> tuple[int, int]:
+    """(finished, all) checks of a run, for "3 / 10" while it runs."""
+    return sum(r.status in FINISHED for r in results.values()), len(results)
 
 
 def console_errors(data: Any) -> list[str]:

@@ -36,13 +36,14 @@ def credentials(
     return username, base64.b64encode(digest).decode()
 
 
-def _turn_urls() -> list[str]:
+def relay_urls() -> list[str]:
+    """The configured TURN URLs (empty: the platform offers no relay)."""
     return [u.strip() for u in get_settings().turn_urls.split(",") if u.strip()]
 
 
 def ice_servers(participant: str, *, seconds: int | None = None) -> list[dict[str, Any]]:
     """The RTCIceServer list a participant's browser gets (empty without TURN)."""
-    urls = _turn_urls()
+    urls = relay_urls()
     if not urls:
         return []
     username, password = credentials(participant, seconds=seconds)
@@ -53,7 +54,7 @@ def stun_servers() -> list[dict[str, Any]]:
     """STUN only (no credentials): coturn answers binding requests on its UDP/TCP listeners,
     so the STUN servers are the TURN servers' addresses (turns: has no STUN twin)."""
     urls = []
-    for url in _turn_urls():
+    for url in relay_urls():
         scheme, _, rest = url.partition(":")
         if scheme == "turn":
             address = rest.partition("?")[0]

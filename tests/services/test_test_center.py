@@ -60,12 +60,38 @@ def test_missing_stun_answer_is_fine_when_the_direct_path_works() -> None:
     assert by_check(tc.grade_network(blocked))["stun"].status == tc.WARN
 
 
-def test_platform_without_relay_says_so() -> None:
-    results = by_check(tc.grade_network(network(relay={"offered": False})))
-    assert (results["relay"].status, results["relay"].advice) == (
-        tc.PASS,
-        "test.advice.relay_not_offered",
+def test_a_platform_without_relay_or_stun_gives_the_visitor_no_line_about_it() -> None:
+    data = network(relay={"offered": False}, stun={"offered": False})
+    results = by_check(tc.grade_network(data))
+    assert set(results) == {"direct", "bandwidth", "rtt", "loss"}
+    assert {r.status for r in results.values()} == {tc.PASS}
+    assert tc.offered_checks(stun=False, relay=False) == (
+        "browser",
+        "camera",
+        "microphone",
+        "speaker",
+        "direct",
+        "bandwidth",
+        "rtt",
+        "loss",
     )
+
+
+def test_without_relay_a_blocked_direct_path_is_the_visitors_network_problem() -> None:
+    data = network(direct={"connected": False}, relay={"offered": False}, stun={"offered": False})
+    results = by_check(tc.grade_network(data))
+    assert (results["direct"].status, results["direct"].advice) == (
+        tc.FAIL,
+        "test.advice.direct_blocked",
+    )
+    assert "relay" not in results
+
+
+def test_offered_checks_follow_the_configured_relay(configure: Any) -> None:
+    configure(turn_urls="")
+    assert "relay" not in tc.offered_checks() and "stun" not in tc.offered_checks()
+    configure(turn_urls="turn:turn.example.com:3478?transport=udp")
+    assert tc.offered_checks() == tc.CHECKS
 
 
 @pytest.mark.parametrize(
@@ -98,10 +124,15 @@ def test_malformed_figures_count_as_not_measured_never_as_a_pass(value: object) 
         assert results[check].advice == f"test.advice.{check}_none"
 
 
-def test_network_check_that_never_reached_the_node_fails_every_line() -> None:
-    results = tc.grade_network(network(error="signaling unreachable"))
-    assert {(r.status, r.advice) for r in results} == {(tc.FAIL, "test.advice.network_unreachable")}
-    assert {r.check for r in results} == set(tc.NETWORK_CHECKS)
+def test_network_check_that_never_reached_the_node_fails_the_connection_once() -> None:
+    results = by_check(tc.grade_network(network(error="signaling unreachable")))
+    assert (results["direct"].status, results["direct"].advice) == (
+        tc.FAIL,
+        "test.advice.network_unreachable",
+    )
+    assert set(results) == set(tc.NETWORK_CHECKS)
+    assert {(r.status, r.advice) for c, r in results.items() if c != "direct"} == {(tc.SKIPPED, "")}
+    assert tc.overall(run(speaker=tc.PASS) | results) == tc.FAIL
 
 
 def test_garbage_instead_of_sections_fails_safely() -> None:
@@ -146,25 +177,66 @@ def test_speaker_needs_the_persons_answer() -> None:
     assert tc.grade_speaker(False).advice == "test.advice.speaker_silent"
 
 
-def test_overall_is_the_worst_verdict_of_the_checks_that_ran() -> None:
-    results = {c: tc.CheckResult(c, tc.PENDING) for c in tc.CHECKS}
-    assert tc.overall(results) == tc.PENDING
-    results["camera"] = tc.CheckResult("camera", tc.PASS)
-    assert tc.overall(results) == tc.PASS
-    results["rtt"] = tc.CheckResult("rtt", tc.WARN)
-    assert tc.overall(results) == tc.WARN
-    results["relay"] = tc.CheckResult("relay", tc.FAIL)
-    assert tc.overall(results) == tc.FAIL
+def run(**statuses: str) -> dict[str, tc.CheckResult]:
+    """A run where every check passed, but for ``statuses``."""
+    results = {c: tc.CheckResult(c, tc.PASS) for c in tc.CHECKS}
+    results.update({c: tc.CheckResult(c, s) for c, s in statuses.items()})
+    return results
+
+
+def test_no_verdict_while_any_check_is_still_running() -> None:
+    running = dict.fromkeys(tc.NETWORK_CHECKS, tc.RUNNING)
+    assert tc.overall(run(**running, speaker=tc.PENDING)) == tc.CHECKING
+    assert tc.overall(run(camera=tc.FAIL, loss=tc.RUNNING)) == tc.CHECKING
+    assert tc.progress(run(**running, speaker=tc.PENDING)) == (3, 10)
+
+
+def test_verdict_waits_for_the_speaker_answer_then_is_the_worst_line() -> None:
+    assert tc.overall(run(speaker=tc.PENDING)) == tc.AWAITING
+    assert tc.overall(run(speaker=tc.PENDING, rtt=tc.FAIL)) == tc.AWAITING
+    assert tc.overall(run()) == tc.PASS
+    assert tc.overall(run(rtt=tc.WARN)) == tc.WARN
+    assert tc.overall(run(rtt=tc.WARN, relay=tc.FAIL)) == tc.FAIL
+
+
+def test_before_a_run_there_is_no_verdict() -> None:
+    fresh = {c: tc.CheckResult(c, tc.PENDING) for c in tc.CHECKS}
+    assert tc.overall(fresh) == tc.PENDING
+    assert tc.overall(fresh | {"speaker": tc.CheckResult("speaker", tc.PASS)}) == tc.PENDING
+
+
+def test_network_test_the_platform_could_not_offer_is_skipped_not_failed() -> None:
+    skipped = by_check(tc.network_skipped("test.advice.network_later"))
+    assert {r.status for r in skipped.values()} == {tc.SKIPPED}
+    assert skipped["direct"].advice == "test.advice.network_later"
+    assert skipped["loss"].advice == ""
+    results = run(speaker=tc.PASS) | skipped
+    assert tc.overall(results) == tc.PARTIAL
+    assert tc.overall(results | {"camera": tc.CheckResult("camera", tc.WARN)}) == tc.WARN
+
+
+def test_checks_still_running_when_the_browser_ends_its_run_become_skipped() -> None:
+    left = tc.unfinished(run(loss=tc.RUNNING, rtt=tc.RUNNING, speaker=tc.PENDING))
+    assert {(r.check, r.status, r.advice) for r in left} == {
+        ("rtt", tc.SKIPPED, "test.advice.unfinished"),
+        ("loss", tc.SKIPPED, "test.advice.unfinished"),
+    }
 
 
 def test_every_advice_and_label_has_a_message_in_every_language() -> None:
     keys = {f"test.check_{c}" for c in tc.CHECKS} | {
-        f"test.status_{s}" for s in (tc.PASS, tc.WARN, tc.FAIL, tc.PENDING, tc.RUNNING)
+        f"test.status_{s}" for s in (tc.PASS, tc.WARN, tc.FAIL, tc.PENDING, tc.RUNNING, tc.SKIPPED)
+    }
+    keys |= {
+        f"test.overall_{s}"
+        for s in (tc.PASS, tc.WARN, tc.FAIL, tc.CHECKING, tc.AWAITING, tc.PARTIAL)
     }
     samples = [
         *tc.grade_network(network(direct={"connected": False}, relay={"offered": False})),
         *tc.grade_network({}),
-        *tc.network_failed("test.advice.no_node"),
+        *tc.network_failed("test.advice.network_unreachable"),
+        *tc.network_skipped("test.advice.network_later"),
+        *tc.unfinished({"rtt": tc.CheckResult("rtt", tc.RUNNING)}),
         tc.grade_camera({"ok": False, "error": "busy"}),
         tc.grade_microphone({"ok": True, "level": 0}),
         tc.grade_browser({}),
