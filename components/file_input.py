@@ -12,10 +12,16 @@ import reflex as rx
 
 
 def labelled_upload(
-    *children: rx.Component, label: rx.Var[str] | str, **props: Any
+    *children: rx.Component, label: rx.Var[str] | str, unstyled: bool = False, **props: Any
 ) -> rx.Component:
-    """An ``rx.upload`` whose drop zone and file input both carry ``label`` as accessible name."""
-    upload = rx.upload(*children, aria_label=label, **props)
+    """An ``rx.upload`` whose drop zone (the keyboard stop) and file input both carry ``label``
+    as accessible name; ``unstyled``: ``rx.upload.root`` around a button of its own, which is
+    the keyboard stop and names itself, so only the file input gets ``label``."""
+    upload = (
+        rx.upload.root(*children, **props)
+        if unstyled
+        else rx.upload(*children, aria_label=label, **props)
+    )
     zone = upload.children[0]
     file_input = zone.children[0]
     file_input.custom_attrs["aria-label"] = label

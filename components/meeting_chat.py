@@ -10,6 +10,8 @@ from typing import Any
 
 import reflex as rx
 
+from components.file_input import labelled_upload
+
 T = rx.Var[str]
 
 
@@ -170,7 +172,7 @@ def _file_sharing(texts: ChatTexts, upload: ChatUpload) -> rx.Component:
     limits = _filled(texts.limits, mb=upload.max_mb.to_string(), kinds=upload.kinds)
     return rx.vstack(
         rx.hstack(
-            rx.upload.root(
+            labelled_upload(
                 rx.button(
                     rx.icon("paperclip", size=14),
                     texts.attach,
@@ -180,6 +182,8 @@ def _file_sharing(texts: ChatTexts, upload: ChatUpload) -> rx.Component:
                     aria_describedby="meeting-chat-limits",
                 ),
                 id=upload.upload_id,
+                label=texts.attach,
+                unstyled=True,
                 max_files=1,
                 multiple=False,
                 max_size=upload.max_mb * 1024 * 1024,

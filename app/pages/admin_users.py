@@ -8,6 +8,7 @@ from app.i18n import LANGUAGES
 from app.pages.layout import on_load, protected, title
 from components.confirm import confirm_button
 from components.feedback import error_callout, notice_callout
+from components.file_input import labelled_upload
 from components.forms import card, field, form_card, select_field, submit_button
 from components.record_list import Actions, Column, record_list
 from state.admin_users import MAX_CSV_BYTES, AdminUsersState, UserRow
@@ -156,9 +157,9 @@ def _import() -> rx.Component:
     return card(
         t("users.import_title"),
         rx.text(t("users.import_help"), size="2", color_scheme="gray"),
-        rx.upload(
+        labelled_upload(
             rx.vstack(
-                rx.icon("upload"),
+                rx.icon("upload", aria_hidden="true"),
                 rx.text(
                     rx.cond(
                         rx.selected_files("advisor-csv").length() > 0,
@@ -169,6 +170,7 @@ def _import() -> rx.Component:
                 align="center",
             ),
             id="advisor-csv",
+            label=t("users.import_title"),
             accept={"text/csv": [".csv"], "text/plain": [".txt"]},
             max_files=1,
             max_size=MAX_CSV_BYTES,
