@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import secrets
 import shutil
 import sys
@@ -53,8 +54,11 @@ def reencrypt() -> int:
     return 0
 
 
-# The loopback relay `make dev` starts (Procfile "turn": tools/run-turn.sh, same port).
-DEV_TURN_URL = "turn:127.0.0.1:3478?transport=udp"
+def dev_turn_url() -> str:
+    """The loopback relay `make dev` starts (Procfile "turn": tools/run-turn.sh, whose port is
+    CONSILIO_TURN_PORT, 3478 by default)."""
+    port = os.environ.get("CONSILIO_TURN_PORT", "3478")
+    return f"turn:127.0.0.1:{port}?transport=udp"
 
 
 def write_dev_env(path: Path, *, relay: bool | None = None) -> list[str]:
@@ -79,7 +83,7 @@ def write_dev_env(path: Path, *, relay: bool | None = None) -> list[str]:
         "CONSILIO_SECRET_KEY": secrets.token_urlsafe(48),
     }
     if relay if relay is not None else shutil.which("turnserver") is not None:
-        wanted["CONSILIO_TURN_URLS"] = DEV_TURN_URL
+        wanted["CONSILIO_TURN_URLS"] = dev_turn_url()
     added = [name for name in wanted if name not in present]
     if added:
         lines = [f"{name}={wanted[name]}" for name in added]

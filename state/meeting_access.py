@@ -25,10 +25,14 @@ class RoomAccessState(rx.State):
 
     def _enter_from_url(self) -> None:
         """Take the room from the path and the personal link secret (if any) from ``?k=``."""
-        self._room = str(self.router.page.params.get("room", "") or "")[:64]
+        room = str(self.router.page.params.get("room", "") or "")[:64]
         link = str(self.router.page.params.get("k", "") or "")[:128]
         if link:
             self._link = link
+        elif room != self._room:
+            # A link belongs to its room: another room in this tab is entered by the session.
+            self._link = ""
+        self._room = room
 
 
 @dataclasses.dataclass

@@ -51,6 +51,7 @@ class MeetingChatState(rx.State):
     file_max_mb: int = MAX_FILE_MB  # the tenant's limit once the room is entered
     file_kinds: str = ""  # "PDF, PNG, JPEG, TXT"
     uploading: bool = False
+    _cancelled: bool = False
     upload_percent: int = 0
     announcement: str = ""  # "New message from Eva: ..." for screen readers
     announced: int = 0  # counts announcements, so the same words are read out again
@@ -106,6 +107,7 @@ class MeetingChatState(rx.State):
     def upload_started(self) -> None:
         """The chosen file is on its way (the progress bar shows from here)."""
         self.uploading, self.upload_percent, self.error, self.refusal = True, 0, "", ""
+        self._cancelled = False
 
     @rx.event
     def upload_progressed(self, progress: dict[str, Any]) -> None:
@@ -123,6 +125,7 @@ class MeetingChatState(rx.State):
         """The participant stopped the upload (the browser aborted it; nothing reached the
         handler, so nothing was stored). The file stays chosen, to try again."""
         self.uploading, self.upload_percent = False, 0
+        self._cancelled = True  # a body that had fully arrived is dropped, not shared
 
     @rx.event
     async def file_refused(self, reasons: list[str]) -> None:
@@ -142,7 +145,7 @@ class MeetingChatState(rx.State):
         """Share the chosen file in the chat (checked by content and limits on the server)."""
         self.upload_percent = 100 if self.uploading else 0  # all sent; now it is checked
         yield None
-        if files:
+        if files and not self._cancelled:
             # Read at most one byte over the platform's cap; the service applies the tenant's.
             data = await files[0].read(MAX_FILE_MB * 1024 * 1024 + 1)
             await self._share(files[0].filename or "file", data)

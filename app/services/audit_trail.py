@@ -121,7 +121,10 @@ def parse_filter(
         raise InvalidInput("audit.error.range")
     zone = ZoneInfo(ctx.timezone)
     since = dt.datetime.combine(first, dt.time(), zone) if first else None
-    until = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), zone) if last else None
+    try:
+        until = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), zone) if last else None
+    except OverflowError:  # 9999-12-31: no day after it
+        raise InvalidInput("audit.error.date", date=date_to) from None
     kind, _, target_id = target.partition(":")
     pair = (kind, target_id) if kind and target_id.isdigit() and target_key(kind) else None
     return TrailFilter(action, person_id, since, until, pair)

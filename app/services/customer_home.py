@@ -90,9 +90,8 @@ def get_customer_home(session: Session, ctx: TenantContext) -> CustomerHome:
             else []
         )
     }
-    removed = {s.meeting_id for s in seats if s.removed_at is not None} - {
-        s.meeting_id for s in seats if s.removed_at is None
-    }
+    # Removed from a meeting through any seat (someone invited twice): out of that meeting.
+    removed = {s.meeting_id for s in seats if s.removed_at is not None}
     views = [
         CustomerMeeting(
             room=m.room,
@@ -138,17 +137,19 @@ def take_seat(session: Session, ctx: TenantContext, room: str) -> str:
     meeting = session.exec(scoped(ctx, Meeting).where(Meeting.room == room)).first()
     if meeting is None or meeting.ended_at is not None:
         raise NotFound("meeting.not_found")
-    seats = [
-        s
-        for s in _seats(session, ctx, customer)
-        if s.meeting_id == meeting.id and s.removed_at is None
-    ]
+    seats = [s for s in _seats(session, ctx, customer) if s.meeting_id == meeting.id]
     if not seats:
         raise NotFound("meeting.not_found")
+    if any(s.removed_at is not None for s in seats):
+        raise AccessDenied("meeting.removed")
     if not any(s.user_id == customer.id for s in seats):
         seat = min(seats, key=lambda s: s.id or 0)
         seat.user_id = customer.id
         seat.name = seat.name or customer.display_name[: meetings.NAME_LIMIT]  # join screen
+        # Whoever used the link before (it may have been forwarded) consented for themselves:
+        # the account holder consents anew, to the notice shown now.
+        seat.consent_at = None
+        seat.consent_notice = None
         session.add(seat)
         audit.record(
             session, ctx, "meeting.seat_linked", target_type="meeting", target_id=meeting.id,

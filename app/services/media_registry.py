@@ -169,6 +169,8 @@ def get_registry() -> Registry:
     settings = get_settings()
     if settings.redis_url:
         return RedisRegistry(
-            redis.Redis.from_url(settings.redis_url), settings.media_node_ttl_seconds
+            # A Redis that stops answering must not hold request threads (health probes).
+            redis.Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2),
+            settings.media_node_ttl_seconds,
         )
     return SingleNodeRegistry(NodeInfo(node_id="local", url=settings.media_public_url))

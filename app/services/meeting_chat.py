@@ -215,11 +215,6 @@ def file_rules(session: Session, attendee: Attendee) -> FileRules:
     return FileRules(tenant.meeting_file_max_mb, kinds)
 
 
-def upload_limit(session: Session, attendee: Attendee) -> int:
-    """The largest file (bytes) the attendee's tenant lets participants share."""
-    return file_rules(session, attendee).max_bytes
-
-
 def share_file(session: Session, attendee: Attendee, filename: str, data: bytes) -> ChatLine:
     """Share a file in the chat, after checking it against the tenant's limits.
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import secrets
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app import routes
 from app.models import Meeting, MeetingParticipant, MeetingRole, Tenant, User
@@ -195,9 +195,15 @@ def authorize_attendee(
             raise AccessDenied()
         if not who.may_act_in_role:  # an admin who must first set up two-factor auth
             raise AccessDenied("error.admin_2fa_required")
-        participant = session.exec(
-            in_meeting.where(MeetingParticipant.user_id == who.user_id)
-        ).first()
+        # An account may hold several seats (invited twice): a removal of any of them counts.
+        seats = session.exec(
+            in_meeting.where(MeetingParticipant.user_id == who.user_id).order_by(
+                col(MeetingParticipant.id)
+            )
+        ).all()
+        participant = next((s for s in seats if s.removed_at is not None), None) or next(
+            iter(seats), None
+        )
     if participant is None:
         raise AccessDenied()
     if participant.removed_at is not None:

@@ -94,8 +94,57 @@ def test_a_removed_customer_sees_the_meeting_but_cannot_join(
     db.commit()
     home = customer_home.get_customer_home(db, alpha.customer_ctx)
     assert [m.can_join for m in home.open_meetings] == [False]
-    with pytest.raises(NotFound):
+    with pytest.raises(AccessDenied):
         customer_home.take_seat(db, alpha.customer_ctx, room)
+
+
+def test_a_customer_invited_twice_and_removed_once_stays_out(
+    db: Session, alpha: TenantWorld
+) -> None:
+    room = meeting_with(db, alpha, "Beratung", alpha.customer.email)
+    meetings.invite(db, host_of(db, alpha, room), name="", email=alpha.customer.email, locale="de")
+    db.commit()  # the first mail was lost: a second seat at the same address
+    customer_home.take_seat(db, alpha.customer_ctx, room)
+    db.commit()
+    linked = db.exec(
+        select(MeetingParticipant).where(MeetingParticipant.user_id == alpha.customer.id)
+    ).one()
+    meeting_moderation.remove_participant(db, host_of(db, alpha, room), linked.key)
+    db.commit()
+
+    assert [
+        m.can_join for m in customer_home.get_customer_home(db, alpha.customer_ctx).open_meetings
+    ] == [False]
+    with pytest.raises(AccessDenied):
+        customer_home.take_seat(db, alpha.customer_ctx, room)
+    # Even with the other seat linked too, the session finds the removal.
+    for seat in db.exec(
+        select(MeetingParticipant).where(MeetingParticipant.email == alpha.customer.email)
+    ).all():
+        seat.user_id = alpha.customer.id
+        db.add(seat)
+    db.commit()
+    token = sessions.open_session(db, alpha.customer, second_factor_passed=True)
+    assert alpha.tenant.id is not None
+    with pytest.raises(AccessDenied):
+        meetings.authorize_attendee(db, alpha.tenant.id, room, session_token=token)
+
+
+def test_the_account_holder_consents_anew_on_a_seat_someone_used_by_link(
+    db: Session, alpha: TenantWorld
+) -> None:
+    room = meeting_with(db, alpha, "Beratung", alpha.customer.email)
+    seat = db.exec(
+        select(MeetingParticipant).where(MeetingParticipant.email == alpha.customer.email)
+    ).one()
+    seat.consent_at = seat.created_at  # the (forwarded) link was used to join
+    seat.consent_notice = "https://old.example/privacy@v1"
+    db.add(seat)
+    db.commit()
+    customer_home.take_seat(db, alpha.customer_ctx, room)
+    db.commit()
+    db.refresh(seat)
+    assert (seat.user_id, seat.consent_at, seat.consent_notice) == (alpha.customer.id, None, None)
 
 
 @pytest.mark.parametrize("who", ["advisor", "admin"])
