@@ -16,7 +16,7 @@ def labelled_upload(
 ) -> rx.Component:
     """An ``rx.upload`` whose drop zone (the keyboard stop) and file input both carry ``label``
     as accessible name; ``unstyled``: ``rx.upload.root`` around a button of its own, which is
-    the keyboard stop and names itself, so only the file input gets ``label``."""
+    the control and names itself, so the file input is hidden from assistive technology."""
     upload = (
         rx.upload.root(*children, **props)
         if unstyled
@@ -24,5 +24,8 @@ def labelled_upload(
     )
     zone = upload.children[0]
     file_input = zone.children[0]
-    file_input.custom_attrs["aria-label"] = label
+    if unstyled:  # the button inside is the control; the input is only its mechanism
+        file_input.custom_attrs["aria-hidden"] = "true"
+    else:
+        file_input.custom_attrs["aria-label"] = label
     return upload
