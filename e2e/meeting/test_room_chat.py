@@ -187,7 +187,7 @@ def test_unread_counts_only_while_the_chat_is_hidden_and_new_messages_are_read_o
             expect(customer.locator(".chat-line", has_text=text)).to_be_visible()
 
         # The advisor's chat is hidden (another tab): Eva's messages count and are read out.
-        advisor.get_by_role("tab", name="Teilnehmende").click()
+        advisor.get_by_role("tab", name="Personen").click()
         eva_says("Guten Tag, ich bin da.")
         announcer = advisor.locator("#meeting-chat-announcer")
         expect(announcer).to_have_text("Neue Nachricht von Eva Kunde: Guten Tag, ich bin da.")
