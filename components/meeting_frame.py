@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from components.shell import Brand, FooterLinks, LanguageChoice
+from components.shell import Brand, FooterLinks, LanguageChoice, language_picker
 
 T = rx.Var[str]
 
@@ -33,20 +33,6 @@ def _brand_mark(brand: Brand) -> rx.Component:
         ),
         rx.text(brand.name, weight="bold", size="3", class_name="meeting-brand-name"),
         class_name="meeting-brand",
-    )
-
-
-def _language(choice: LanguageChoice) -> rx.Component:
-    return rx.select.root(
-        rx.select.trigger(
-            aria_label=choice.label, variant="soft", color_scheme="gray", radius="full"
-        ),
-        rx.select.content(
-            rx.foreach(choice.options, lambda code: rx.select.item(code.upper(), value=code)),
-        ),
-        value=choice.value,
-        on_change=choice.on_change,
-        size="1",
     )
 
 
@@ -86,7 +72,7 @@ def meeting_frame(
     header = rx.el.header(
         _brand_mark(brand),
         rx.cond(in_room, room_bar, rx.el.span(class_name="meeting-header-space")),
-        _language(language),
+        language_picker(language),
         class_name="meeting-header",
     )
     return rx.el.div(

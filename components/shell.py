@@ -126,7 +126,8 @@ def _nav_links(links: list[NavLink], *, vertical: bool) -> rx.Component:
     return rx.hstack(*items, spacing="4", align="center", wrap="wrap")
 
 
-def _language_picker(choice: LanguageChoice) -> rx.Component:
+def language_picker(choice: LanguageChoice) -> rx.Component:
+    """The language select of the header (also the meeting room's frame)."""
     return rx.select.root(
         rx.select.trigger(
             aria_label=choice.label, variant="soft", color_scheme="gray", radius="full"
@@ -238,7 +239,7 @@ def shell(
         rx.hstack(
             _logo(brand),
             rx.spacer(),
-            _language_picker(language),
+            language_picker(language),
             _user_menu(user),
             # The menu holds the role's links: nobody signed in, nothing to show.
             rx.cond(user.signed_in, _drawer(mobile_links, menu_label)),
